@@ -1,0 +1,170 @@
+"""The CLI's subcommands, each a thin shell over core functions."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .engines import choose_engine
+from .errors import ConfigError, InputError
+from .export import to_bytes
+from .loaders import load_path
+from .pipeline import RunOptions, build_engine
+from .plan import row_plan
+from .pricing import load_prices
+from .quote import quote_rows
+from .results import RowResult, results_frame, run_stats
+from .runner import check_spec, run_rows_sync, table_rows
+from .settings import ModelSettings
+from .summary import stream_summary, transcript_text
+from .tasks import get_task, load_tasks
+from .textdecode import decode
+
+OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+def _text_arg(value: str | None) -> str | None:
+    """A literal, or the contents of FILE for @FILE (decoded like any input)."""
+    if value is None or not value.startswith("@"):
+        return value
+    path = Path(value[1:])
+    try:
+        return decode(path.read_bytes(), path.name).text
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable") from None
+
+
+def _out_format(path: Path | None, required: bool = True) -> str | None:
+    if path is None:
+        if required:
+            raise ConfigError("Say where to write the results: --out FILE.csv or --out FILE.xlsx", code="config.out")
+        return None
+    fmt = OUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ConfigError(f"--out must end in .csv or .xlsx, not '{path.suffix or path.name}'", code="config.out")
+    return fmt
+
+
+def _settings(args: argparse.Namespace) -> ModelSettings:
+    return ModelSettings(model=args.model, temperature=args.temperature, max_tokens=args.max_tokens,
+                         concurrency=getattr(args, "concurrency", 8), timeout=args.timeout,
+                         max_retries=args.max_retries, base_url=args.base_url)
+
+
+def _options(args: argparse.Namespace) -> RunOptions:
+    for flag in ("rpm", "tpm", "pack", "concurrency"):
+        if getattr(args, flag, None) is not None and getattr(args, flag) < 1:
+            raise ConfigError(f"--{flag} must be at least 1", code="config.range", name=flag)
+    if getattr(args, "budget", None) is not None and args.budget <= 0:
+        raise ConfigError("--budget must be more than 0", code="config.range", name="budget")
+    return RunOptions(rpm=getattr(args, "rpm", None), tpm=getattr(args, "tpm", None),
+                      budget=getattr(args, "budget", None), pack=getattr(args, "pack", 1))
+
+
+def _engine(args: argparse.Namespace, settings: ModelSettings, task: str | None):
+    name, notice = choose_engine(settings, args.engine)
+    if notice:
+        print(notice, file=sys.stderr)
+    return build_engine(settings, name, task, _options(args))
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    """List the built-in tasks."""
+    for task in load_tasks().values():
+        print(f"{task.name:<10} {task.scope:<9} {task.title_ko} / {task.title_en} -> {task.output_column}")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """Write the table the loader made, to --out or as CSV on stdout."""
+    fmt = _out_format(args.out, required=False)
+    table = load_path(args.input, sheet=args.sheet)
+    if fmt is None:
+        sys.stdout.buffer.write(table.df.to_csv(index=False).encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        args.out.write_bytes(to_bytes(table.df, fmt))
+        print(f"{len(table.df)} rows -> {args.out}", file=sys.stderr)
+    return 0
+
+
+def _print_dry_run(rows: list[dict], plan) -> None:
+    for i, row in enumerate(rows[:3]):
+        print(json.dumps({"row": i, "messages": plan.spec.template.messages(row)}, ensure_ascii=False, indent=2))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a task or template over every row and write the results."""
+    fmt = _out_format(args.out, required=not args.dry_run)
+    table = load_path(args.input, sheet=args.sheet)
+    labels = [x for x in args.labels.split(",")] if args.labels else None
+    plan = row_plan(task=args.task, template=_text_arg(args.template), system=_text_arg(args.system),
+                    labels=labels, text_column=args.column or table.text_column, output_column=args.output_column)
+    check_spec(plan.spec, list(table.df.columns))
+    rows = table_rows(table.df, plan.spec.text_column)
+    if args.dry_run:
+        _print_dry_run(rows, plan)
+        return 0
+    settings, options = _settings(args), _options(args)
+    quote = quote_rows(rows, plan.spec, model=settings.model, max_tokens=settings.max_tokens, pack=options.pack,
+                       rpm=options.rpm, tpm=options.tpm)
+    print("quote: " + "\n       ".join(quote.lines()), file=sys.stderr)
+    if args.quote:
+        return 0
+    engine = _engine(args, settings, plan.task)
+    with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
+        def progress(result: RowResult, done: int, total: int) -> None:
+            bar.update(1)
+        results = run_rows_sync(rows, plan.spec, engine, concurrency=settings.concurrency, pack=options.pack,
+                                on_result=progress)
+    frame = results_frame(table.df, results, plan.output_column, details=args.details)
+    args.out.write_bytes(to_bytes(frame, fmt))
+    return _report(results, args.out, settings.model)
+
+
+def _report(results: list[RowResult], out: Path, model: str) -> int:
+    stats = run_stats(results)
+    c = stats.counts
+    cost = load_prices().cost(model, stats.prompt_tokens, stats.completion_tokens)
+    money = "" if cost is None else f" (${cost:.4f})"
+    print(f"{c['ok']} ok, {c['review']} to review, {c['failed']} failed, {c['skipped']} skipped, "
+          f"{c['cancelled']} not sent; {stats.total_tokens} tokens{money}; "
+          f"p50 {stats.latency_p50:.2f}s p95 {stats.latency_p95:.2f}s -> {out}", file=sys.stderr)
+    for r in [r for r in results if r.status == "failed"][:3]:
+        print(f"  row {r.row + 1}: {r.error}", file=sys.stderr)
+    return 1 if c["failed"] or c["cancelled"] else 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    """Summarize the whole transcript, streaming to stdout or --out."""
+    table = load_path(args.input, sheet=args.sheet)
+    column = args.column or table.text_column
+    if column not in table.df.columns:
+        raise ConfigError(f"No column named '{column}'. Columns: {', '.join(table.df.columns)}", code="config.column")
+    template = get_task("minutes").build(system=_text_arg(args.system))
+    transcript = transcript_text(table.df, column, table.speaker_column)
+    engine = _engine(args, _settings(args), "minutes")
+    text = asyncio.run(_stream_to(transcript, template, engine, sys.stdout if args.out is None else None))
+    if args.out is not None:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"summary -> {args.out}", file=sys.stderr)
+    return 0
+
+
+async def _stream_to(transcript: str, template, engine, sink) -> str:
+    parts = []
+    try:
+        async for delta in stream_summary(transcript, template, engine):
+            parts.append(delta)
+            if sink is not None:
+                sink.write(delta)
+                sink.flush()
+    finally:
+        await engine.aclose()
+    if sink is not None:
+        sink.write("\n")
+    return "".join(parts)

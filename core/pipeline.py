@@ -1,0 +1,104 @@
+"""Layers around an engine: pacing under rate limits and a spending budget, each an Engine itself."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+
+from .engine import Completion, Engine, Message
+from .engines import make_engine
+from .errors import EngineError
+from .pacing import Pacer
+from .pricing import PriceList, load_prices
+from .settings import ModelSettings
+from .tokens import count_messages
+
+
+class _Layer:
+    """Passes everything through to the engine inside."""
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    async def complete(self, messages: list[Message], **kw) -> Completion:
+        return await self.inner.complete(messages, **kw)
+
+    def stream(self, messages: list[Message], on_usage: Callable[[Completion], None] | None = None
+               ) -> AsyncIterator[str]:
+        return self.inner.stream(messages, on_usage=on_usage)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class PacedEngine(_Layer):
+    """Waits for the pacer before each request; the engine reports responses back to it."""
+
+    def __init__(self, inner: Engine, pacer: Pacer, model: str, max_tokens: int) -> None:
+        super().__init__(inner)
+        self.pacer, self.model, self.max_tokens = pacer, model, max_tokens
+        if hasattr(inner, "observer"):
+            inner.observer = pacer.observe
+
+    async def complete(self, messages: list[Message], **kw) -> Completion:
+        """Answer once the limits allow (prompt tokens plus max output count against TPM)."""
+        await self.pacer.acquire(count_messages(messages, self.model).tokens + self.max_tokens)
+        return await self.inner.complete(messages, **kw)
+
+
+@dataclass
+class Spend:
+    """Money spent so far and money held for requests in flight."""
+
+    spent: float = 0.0
+    held: float = 0.0
+
+
+class BudgetedEngine(_Layer):
+    """Refuses to send a request whose worst-case cost would pass the budget; what finished is kept."""
+
+    def __init__(self, inner: Engine, budget: float, model: str, max_tokens: int,
+                 prices: PriceList | None = None) -> None:
+        super().__init__(inner)
+        self.budget, self.model, self.max_tokens = budget, model, max_tokens
+        self.prices = prices or load_prices()
+        if self.prices.price(model) is None:
+            raise EngineError(f"No price is known for {model}, so a budget cannot be kept "
+                              "(add it to core/presets/prices.toml).", kind="budget")
+        self.spend = Spend()
+
+    async def complete(self, messages: list[Message], **kw) -> Completion:
+        """Answer only if spent + held + this request's worst case stays within the budget."""
+        worst = self.prices.cost(self.model, count_messages(messages, self.model).tokens, self.max_tokens) or 0.0
+        if self.spend.spent + self.spend.held + worst > self.budget:
+            raise EngineError(f"Budget of ${self.budget:.2f} reached: not sent", kind="budget")
+        self.spend.held += worst
+        try:
+            done = await self.inner.complete(messages, **kw)
+        finally:
+            self.spend.held -= worst
+        self.spend.spent += self.prices.cost(self.model, done.prompt_tokens, done.completion_tokens) or 0.0
+        return done
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run is paced, packed and capped."""
+
+    rpm: int | None = None
+    tpm: int | None = None
+    budget: float | None = None
+    pack: int = 1
+
+
+def build_engine(settings: ModelSettings, name: str, task: str | None, options: RunOptions = RunOptions()
+                 ) -> Engine:
+    """The engine with the layers the options ask for: budget outside, pacing inside."""
+    if options.pack > 1:  # one answer now holds `pack` answers
+        settings = replace(settings, max_tokens=settings.max_tokens * options.pack)
+    engine = make_engine(settings, name, task=task)
+    if name == "openai" and (options.rpm or options.tpm):
+        engine = PacedEngine(engine, Pacer(options.rpm, options.tpm), settings.model, settings.max_tokens)
+    if options.budget is not None:
+        engine = BudgetedEngine(engine, options.budget, settings.model, settings.max_tokens)
+    return engine

@@ -1,0 +1,39 @@
+"""Whole-transcript tasks: the transcript as one text and its summary streamed from an engine."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pandas as pd
+
+from .engine import Completion, Engine
+from .templates import Template
+
+
+def _clock(value: object) -> str:
+    try:
+        seconds = int(float(str(value)))
+    except ValueError:
+        return ""
+    h, rest = divmod(seconds, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def transcript_text(df: pd.DataFrame, text_column: str, speaker_column: str | None = None,
+                    time_column: str | None = "start") -> str:
+    """One line per utterance: "#row [time] speaker: text", with the parts that are known (rows from 1)."""
+    lines = []
+    for number, rec in enumerate(df.to_dict(orient="records"), start=1):
+        text = str(rec.get(text_column) or "").strip()
+        if not text:
+            continue
+        who = str(rec.get(speaker_column) or "").strip() if speaker_column else ""
+        when = _clock(rec.get(time_column)) if time_column and time_column in rec and rec.get(time_column) else ""
+        lines.append("".join([f"#{number} ", f"[{when}] " if when else "", f"{who}: " if who else "", text]))
+    return "\n".join(lines)
+
+
+async def stream_summary(transcript: str, template: Template, engine: Engine,
+                         on_usage: Callable[[Completion], None] | None = None) -> AsyncIterator[str]:
+    """Yield the summary of `transcript` as the engine writes it."""
+    async for delta in engine.stream(template.messages({"transcript": transcript}), on_usage=on_usage):
+        yield delta
