@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=float, help="stop sending before spending more than this many USD")
     p.add_argument("--quote", action="store_true", help="print what the run would cost and send nothing")
     p.add_argument("--details", action="store_true", help="add per-row tokens and latency columns")
+    p.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or "
+                   "~/.transcript-studio/runs.sqlite3); running the same command again only asks for missing rows")
+    p.add_argument("--no-store", action="store_true", help="keep nothing; every row is asked again")
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
     _add_model(p)

@@ -18,8 +18,10 @@ from .plan import row_plan
 from .pricing import load_prices
 from .quote import quote_rows
 from .results import RowResult, results_frame, run_stats
-from .runner import check_spec, run_rows_sync, table_rows
+from .runner import check_spec, table_rows
+from .service import RunJob, execute_sync, row_keys
 from .settings import ModelSettings
+from .store import Store, default_store_path
 from .summary import stream_summary, transcript_text
 from .tasks import get_task, load_tasks
 from .textdecode import decode
@@ -65,11 +67,15 @@ def _options(args: argparse.Namespace) -> RunOptions:
                       budget=getattr(args, "budget", None), pack=getattr(args, "pack", 1))
 
 
-def _engine(args: argparse.Namespace, settings: ModelSettings, task: str | None):
+def _engine_name(args: argparse.Namespace, settings: ModelSettings) -> str:
     name, notice = choose_engine(settings, args.engine)
     if notice:
         print(notice, file=sys.stderr)
-    return build_engine(settings, name, task, _options(args))
+    return name
+
+
+def _engine(args: argparse.Namespace, settings: ModelSettings, task: str | None):
+    return build_engine(settings, _engine_name(args, settings), task, _options(args))
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
@@ -97,6 +103,22 @@ def _print_dry_run(rows: list[dict], plan) -> None:
         print(json.dumps({"row": i, "messages": plan.spec.template.messages(row)}, ensure_ascii=False, indent=2))
 
 
+def _store(args: argparse.Namespace) -> Store | None:
+    return None if args.no_store else Store(args.store or default_store_path())
+
+
+def _quote(rows: list[dict], job: RunJob, store: Store | None) -> None:
+    fresh = rows
+    if store is not None and job.options.pack == 1:
+        known = store.known(keys := row_keys(job, job.engine, rows))
+        fresh = [r for r, k in zip(rows, keys) if k not in known]
+        if len(fresh) < len(rows):
+            print(f"{len(rows) - len(fresh)} rows already answered in the store: not asked again", file=sys.stderr)
+    quote = quote_rows(fresh, job.plan.spec, model=job.settings.model, max_tokens=job.settings.max_tokens,
+                       pack=job.options.pack, rpm=job.options.rpm, tpm=job.options.tpm)
+    print("quote: " + "\n       ".join(quote.lines()), file=sys.stderr)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
     fmt = _out_format(args.out, required=not args.dry_run)
@@ -109,21 +131,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         _print_dry_run(rows, plan)
         return 0
-    settings, options = _settings(args), _options(args)
-    quote = quote_rows(rows, plan.spec, model=settings.model, max_tokens=settings.max_tokens, pack=options.pack,
-                       rpm=options.rpm, tpm=options.tpm)
-    print("quote: " + "\n       ".join(quote.lines()), file=sys.stderr)
+    settings = _settings(args)
+    job = RunJob(table.df, table.name, plan, settings, _options(args), _engine_name(args, settings))
+    store = _store(args)
+    _quote(rows, job, store)
     if args.quote:
         return 0
-    engine = _engine(args, settings, plan.task)
     with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
-        def progress(result: RowResult, done: int, total: int) -> None:
-            bar.update(1)
-        results = run_rows_sync(rows, plan.spec, engine, concurrency=settings.concurrency, pack=options.pack,
-                                on_result=progress)
-    frame = results_frame(table.df, results, plan.output_column, details=args.details)
+        outcome = execute_sync(job, store=store, on_result=lambda result, done, total: bar.update(1))
+    frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
-    return _report(results, args.out, settings.model)
+    return _report(outcome.results, args.out, job.settings.model)
 
 
 def _report(results: list[RowResult], out: Path, model: str) -> int:

@@ -10,6 +10,7 @@ from .errors import EngineError
 from .pacing import Pacer
 from .pricing import PriceList, load_prices
 from .settings import ModelSettings
+from .store import Store, request_key
 from .tokens import count_messages
 
 
@@ -81,6 +82,26 @@ class BudgetedEngine(_Layer):
         return done
 
 
+class StoredEngine(_Layer):
+    """Serves a request identical to one already answered from the store; saves each new answer at once."""
+
+    def __init__(self, inner: Engine, store: Store, model: str, params: dict, reuse: bool = True) -> None:
+        super().__init__(inner)
+        self.store, self.model, self.params, self.reuse = store, model, params, reuse
+        self.served = 0
+
+    async def complete(self, messages: list[Message], **kw) -> Completion:
+        """The stored answer (costing nothing now), or a new one that is stored before it is returned."""
+        key = request_key(self.model, messages, self.params | kw)
+        hit = self.store.answer(key) if self.reuse else None
+        if hit is not None:
+            self.served += 1
+            return Completion(hit[0], 0, 0, 0.0, "stored")
+        done = await self.inner.complete(messages, **kw)
+        self.store.save_answer(key, done.text, done.prompt_tokens, done.completion_tokens)
+        return done
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How a run is paced, packed and capped."""
@@ -89,11 +110,17 @@ class RunOptions:
     tpm: int | None = None
     budget: float | None = None
     pack: int = 1
+    reuse_answers: bool = True
 
 
-def build_engine(settings: ModelSettings, name: str, task: str | None, options: RunOptions = RunOptions()
-                 ) -> Engine:
-    """The engine with the layers the options ask for: budget outside, pacing inside."""
+def answer_params(settings: ModelSettings, name: str) -> dict:
+    """The parameters that, with the model and messages, decide an answer."""
+    return {"engine": name, "temperature": settings.temperature, "max_tokens": settings.max_tokens}
+
+
+def build_engine(settings: ModelSettings, name: str, task: str | None, options: RunOptions = RunOptions(),
+                 store: Store | None = None) -> Engine:
+    """The engine with the layers asked for: stored answers outermost, then the budget, pacing inside."""
     if options.pack > 1:  # one answer now holds `pack` answers
         settings = replace(settings, max_tokens=settings.max_tokens * options.pack)
     engine = make_engine(settings, name, task=task)
@@ -101,4 +128,6 @@ def build_engine(settings: ModelSettings, name: str, task: str | None, options: 
         engine = PacedEngine(engine, Pacer(options.rpm, options.tpm), settings.model, settings.max_tokens)
     if options.budget is not None:
         engine = BudgetedEngine(engine, options.budget, settings.model, settings.max_tokens)
+    if store is not None:
+        engine = StoredEngine(engine, store, settings.model, answer_params(settings, name), options.reuse_answers)
     return engine
