@@ -1,0 +1,119 @@
+"""Files in, tables out: detect what a file is by its content, parse it, and keep it within limits.
+
+A format is one small parser; transcript exports (VTT, SRT, Whisper, Otter, CLOVA Note…) live in core.formats
+and are tried first for text files.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..settings import DEFAULT_LIMITS, Limits
+from ..textdecode import decode
+from . import delimited, excel, text
+from .columns import check_cells, check_rows, guess_speaker_column, guess_text_column
+
+SUPPORTED_EXTENSIONS = ("txt", "csv", "tsv", "xlsx", "vtt", "srt", "json")
+TEXT_HINTS = {"csv": ",", "tsv": "\t"}
+
+
+@dataclass
+class Table:
+    """A loaded file: its rows as text, where it came from, and the best guess of its columns."""
+
+    df: pd.DataFrame
+    name: str
+    kind: str
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    text_column: str = "text"
+    speaker_column: str | None = None
+
+
+def _extension(name: str) -> str:
+    return Path(name).suffix.lower().lstrip(".")
+
+
+def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, str, str]:
+    decoded = decode(data, name)
+    body = decoded.text
+    if not body.strip():
+        raise InputError(f"{name} is empty.", code="input.empty", name=name)
+    longest = max(map(len, body.split("\n")))
+    if longest > limits.max_cell_chars * 4:
+        raise InputError(f"{name} has a line of {longest:,} characters; the limit for a cell is "
+                         f"{limits.max_cell_chars:,}.", code="input.cell_too_long", name=name)
+    ext = _extension(name)
+    transcript = _transcript(name, body)
+    if transcript is not None:
+        return transcript[1], transcript[0], decoded.encoding
+    if ext in TEXT_HINTS or (ext != "txt" and delimited.sniff_delimiter(body)):
+        kind = "tsv" if delimited.sniff_delimiter(body, TEXT_HINTS.get(ext)) == "\t" else "csv"
+        return delimited.parse(body, name, limits, TEXT_HINTS.get(ext)), kind, decoded.encoding
+    return text.parse(body), "transcript", decoded.encoding
+
+
+def _transcript(name: str, body: str) -> tuple[str, pd.DataFrame] | None:
+    try:
+        from .. import formats
+    except ImportError:  # the transcript formats package is optional
+        return None
+    return formats.parse_transcript(name, body)
+
+
+def load_bytes(name: str, data: bytes, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read an uploaded file (any supported kind, detected by content) into a Table."""
+    name = name or "the file"
+    if len(data) > limits.max_bytes:
+        raise InputError(f"{name} is {len(data) / 1e6:,.1f} MB; the limit is {limits.max_bytes / 1e6:,.0f} MB.",
+                         code="input.too_large", name=name)
+    if not data.strip():
+        raise InputError(f"{name} is empty.", code="input.empty", name=name)
+    if data.startswith((excel.ZIP_MAGIC, excel.OLE2_MAGIC)) or _extension(name) in ("xlsx", "xlsm"):
+        if data.startswith((excel.ZIP_MAGIC, excel.OLE2_MAGIC)) or b"\x00" in data[:1024]:
+            df, sheets, chosen = excel.parse(data, name, limits, sheet)
+            return _finish(Table(df, name, "xlsx", None, sheets, chosen), limits)
+    df, kind, encoding = _text_table(data, name, limits)
+    return _finish(Table(df, name, kind, encoding), limits)
+
+
+def _finish(table: Table, limits: Limits) -> Table:
+    if table.df.empty or not len(table.df.columns):
+        raise InputError(f"{table.name} has no rows.", code="input.empty", name=table.name)
+    check_rows(len(table.df), table.name, limits)
+    check_cells(table.df, table.name, limits)
+    table.df = table.df.reset_index(drop=True)
+    if list(table.df.columns) == text.COLUMNS:  # an utterance table from a transcript parser
+        table.text_column = "text"
+        table.speaker_column = "speaker" if table.df["speaker"].str.len().sum() else None
+    else:
+        table.text_column = guess_text_column(table.df)
+        table.speaker_column = guess_speaker_column(table.df, table.text_column)
+    return table
+
+
+def load_path(path: str | os.PathLike, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """Read a file from disk into a Table."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise InputError(f"{path.name} is {size / 1e6:,.1f} MB; the limit is {limits.max_bytes / 1e6:,.0f} MB.",
+                             code="input.too_large", name=path.name)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable", name=str(path)) \
+            from None
+    return load_bytes(path.name, data, sheet=sheet, limits=limits)
+
+
+def list_sheets(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """The sheet names of a workbook ([] for other files)."""
+    if not data.startswith(excel.ZIP_MAGIC):
+        return []
+    return excel.sheet_names(data, name, limits)
