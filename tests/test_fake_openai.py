@@ -80,6 +80,9 @@ def test_completion_shape_usage_and_log(srv: FakeOpenAI, client: openai.OpenAI) 
     assert reply.choices[0].message.content == expected and reply.choices[0].finish_reason == "stop"
     p, c = math.ceil(len(USER) / 4), math.ceil(len(expected) / 4)
     assert (reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.usage.total_tokens) == (p, c, p + c)
+    deadline = time.monotonic() + 2  # the server logs the finish just after the client has the reply
+    while srv.requests[0].finished is None and time.monotonic() < deadline:
+        time.sleep(0.005)
     (rec,) = srv.requests
     assert (rec.method, rec.path, rec.status, rec.auth_key) == ("POST", "/v1/chat/completions", 200, "test-key")
     assert "authorization" not in rec.headers and "test-key" not in json.dumps(rec.headers)
