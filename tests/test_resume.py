@@ -67,6 +67,7 @@ def test_flaky_endpoint_loses_no_row_and_the_same_command_finishes_the_failed_on
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL does not exist on Windows")
 def test_sigkill_part_way_then_resume_pays_only_for_what_was_in_flight(tmp_path):
     src, out, store = rows_file(tmp_path, 40), tmp_path / "out.csv", tmp_path / "s.sqlite3"
     with FakeOpenAI(latency=0.25) as srv:
