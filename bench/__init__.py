@@ -1,0 +1,1 @@
+"""Benchmarks: throughput, pacing, packing, loading and map-reduce, against the local test server."""
