@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .engines import choose_engine
+from .engines import choose_engine, make_engine
 from .errors import ConfigError, InputError
 from .export import to_bytes
 from .loaders import load_path
@@ -108,6 +108,10 @@ def _store(args: argparse.Namespace) -> Store | None:
 
 
 def _quote(rows: list[dict], job: RunJob, store: Store | None) -> None:
+    if job.engine == "offline":
+        make_engine(job.settings, "offline", task=job.plan.task)  # refuses tasks it cannot do, before anything
+        print(f"quote: {len(rows)} rows on the offline engine: no requests, no cost", file=sys.stderr)
+        return
     fresh = rows
     if store is not None and job.options.pack == 1:
         known = store.known(keys := row_keys(job, job.engine, rows))
@@ -141,13 +145,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         outcome = execute_sync(job, store=store, on_result=lambda result, done, total: bar.update(1))
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
-    return _report(outcome.results, args.out, job.settings.model)
+    return _report(outcome.results, args.out, job.settings.model if outcome.engine == "openai" else None)
 
 
-def _report(results: list[RowResult], out: Path, model: str) -> int:
+def _report(results: list[RowResult], out: Path, model: str | None) -> int:
     stats = run_stats(results)
     c = stats.counts
-    cost = load_prices().cost(model, stats.prompt_tokens, stats.completion_tokens)
+    cost = load_prices().cost(model, stats.prompt_tokens, stats.completion_tokens) if model else None
     money = "" if cost is None else f" (${cost:.4f})"
     print(f"{c['ok']} ok, {c['review']} to review, {c['failed']} failed, {c['skipped']} skipped, "
           f"{c['cancelled']} not sent; {stats.total_tokens} tokens{money}; "

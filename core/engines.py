@@ -5,15 +5,22 @@ from .engine import Engine
 from .errors import ConfigError
 from .settings import ModelSettings
 
-ENGINES = ("openai",)
+ENGINES = ("openai", "offline")
+AUTO = "auto"
+OFFLINE_NOTICE = ("No API key found: using the offline engine (대본 정리, extractive summaries and keywords). "
+                  "Set OPENAI_API_KEY to use GPT.")
 
 
 def choose_engine(settings: ModelSettings, requested: str | None = None) -> tuple[str, str | None]:
     """The engine to use and a one-line notice when it was chosen for the user (None otherwise)."""
-    if requested is not None and requested not in ENGINES:
+    if requested not in (None, AUTO, *ENGINES):
         raise ConfigError(f"No engine named '{requested}'. Engines: {', '.join(ENGINES)}",
                           code="config.engine", name=requested)
-    return requested or "openai", None
+    if requested in (None, AUTO):
+        if not settings.resolved_key() and not settings.resolved_base_url():
+            return "offline", OFFLINE_NOTICE
+        return "openai", None
+    return requested, None
 
 
 def make_engine(settings: ModelSettings, name: str = "openai", task: str | None = None) -> Engine:
@@ -21,4 +28,7 @@ def make_engine(settings: ModelSettings, name: str = "openai", task: str | None 
     if name == "openai":
         from .engine_openai import OpenAIEngine  # imported late: the import of openai costs ~0.5 s
         return OpenAIEngine(settings)
+    if name == "offline":
+        from .offline.engine import OfflineEngine
+        return OfflineEngine(task)
     raise ConfigError(f"No engine named '{name}'. Engines: {', '.join(ENGINES)}", code="config.engine", name=name)
