@@ -12,6 +12,11 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codec
 # EUC-KR is a subset of CP949, so a Korean legacy file is read as CP949 and never loses a character.
 SAMPLE = 200_000
 CONTROL_SHARE = 0.05
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+# The 2,350 everyday Hangul syllables of KS X 1001: real Korean is made of these, while Chinese or
+# Japanese bytes misread as CP949 mostly land elsewhere.
+COMMON_HANGUL = frozenset(bytes([lead, trail]).decode("euc_kr")
+                          for lead in range(0xB0, 0xC9) for trail in range(0xA1, 0xFF))
 
 
 @dataclass(frozen=True)
@@ -51,12 +56,28 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _mixed(data: bytes) -> bool:
+def _hangul(text: str) -> int:
+    return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+
+
+def _mixed(data: bytes, bad: UnicodeDecodeError) -> bool:
     """Valid UTF-8 Korean next to bytes that are not UTF-8: two encodings pasted into one file."""
-    text = data[:SAMPLE].decode("utf-8", errors="replace")
-    # Only Hangul syllables count: CP949 byte pairs often happen to form valid 2-byte UTF-8, never these.
-    good = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-    return good >= 10 and "\ufffd" in text
+    # Only Hangul syllables count: CP949 byte pairs often happen to form valid 2-byte UTF-8, never these
+    # (a 3-byte one by accident is rare, two in a row before the first bad byte rarer still).
+    before = data[: min(bad.start, SAMPLE)].decode("utf-8", errors="ignore")  # the cut may split a character
+    return _hangul(before) >= 2 or _hangul(data[:SAMPLE].decode("utf-8", errors="replace")) >= 10
+
+
+def _korean(text: str) -> bool:
+    """Mostly everyday Hangul among the non-ASCII letters: CP949 read as CP949, not as something else."""
+    wide = [ch for ch in text[:SAMPLE] if not ch.isascii() and ch.isalpha()]
+    return bool(wide) and sum(ch in COMMON_HANGUL for ch in wide) / len(wide) >= 0.9
+
+
+def _binary_bytes(sample: bytes) -> bool:
+    """NULs or many control bytes, which no legacy text encoding uses inside a character."""
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    return b"\x00" in sample or controls / max(1, len(sample)) > CONTROL_SHARE
 
 
 def _looks_binary(text: str) -> bool:
@@ -69,13 +90,15 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in sample or controls / len(sample) > CONTROL_SHARE or odd / len(head) > CONTROL_SHARE
 
 
-def _legacy(data: bytes, name: str) -> tuple[str, str]:
-    if _mixed(data):
-        raise InputError(f"{name or 'The file'} mixes text encodings (part UTF-8, part something else); "
-                         "save it again as UTF-8.", code="input.mixed_encoding", name=name)
+def _legacy(data: bytes, name: str, bad: UnicodeDecodeError) -> tuple[str, str]:
+    if _mixed(data, bad):
+        line = data.count(b"\n", 0, bad.start) + 1
+        raise InputError(f"{name or 'The file'} mixes text encodings: part is UTF-8 but line {line} is "
+                         "not (CP949/EUC-KR?); save it again as UTF-8.",
+                         code="input.mixed_encoding", name=name, line=line)
     try:
         text = data.decode("cp949")
-        if _plausible(text[:SAMPLE]):
+        if _plausible(text[:SAMPLE]) or _korean(text):
             return text, "cp949"
     except UnicodeDecodeError:
         pass
@@ -105,11 +128,11 @@ def decode(data: bytes, name: str = "") -> Decoded:
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            if b"\x00" in data[:SAMPLE]:
+        except UnicodeDecodeError as bad:
+            if _binary_bytes(data[:SAMPLE]):
                 raise InputError(f"{name or 'The file'} looks like a binary file, not text.",
                                  code="input.binary", name=name) from None
-            text, encoding = _legacy(data, name)
+            text, encoding = _legacy(data, name, bad)
     if _looks_binary(text):
         raise InputError(f"{name or 'The file'} looks like a binary file, not text.", code="input.binary", name=name)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")

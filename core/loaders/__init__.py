@@ -13,12 +13,14 @@ import pandas as pd
 
 from ..errors import InputError
 from ..settings import DEFAULT_LIMITS, Limits
-from ..textdecode import decode
+from ..textdecode import Decoded, decode
 from . import delimited, excel, text
 from .columns import check_cells, check_rows, guess_speaker_column, guess_text_column
 
 SUPPORTED_EXTENSIONS = ("txt", "csv", "tsv", "xlsx", "vtt", "srt", "json")
 TEXT_HINTS = {"csv": ",", "tsv": "\t"}
+WORKBOOK_EXTENSIONS = ("xlsx", "xlsm")
+WORKBOOK_MAGIC = (excel.ZIP_MAGIC, excel.OLE2_MAGIC)
 
 
 @dataclass
@@ -40,22 +42,52 @@ def _extension(name: str) -> str:
 
 
 def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, str, str]:
-    decoded = decode(data, name)
+    decoded = _decode(data, name)
     body = decoded.text
     if not body.strip():
         raise InputError(f"{name} is empty.", code="input.empty", name=name)
-    longest = max(map(len, body.split("\n")))
-    if longest > limits.max_cell_chars * 4:
-        raise InputError(f"{name} has a line of {longest:,} characters; the limit for a cell is "
-                         f"{limits.max_cell_chars:,}.", code="input.cell_too_long", name=name)
+    # A line may hold several cells, so only an absurd one is refused before parsing (cells are checked after).
+    long = _long_line(body, limits.max_cell_chars * 4)
+    if long is not None:
+        raise InputError(f"{name}: line {long[0]} is {long[1]:,} characters long; the limit for a cell is "
+                         f"{limits.max_cell_chars:,}.", code="input.cell_too_long", name=name, row=long[0])
     ext = _extension(name)
     transcript = _transcript(name, body)
     if transcript is not None:
         return transcript[1], transcript[0], decoded.encoding
-    if ext in TEXT_HINTS or (ext != "txt" and delimited.sniff_delimiter(body)):
-        kind = "tsv" if delimited.sniff_delimiter(body, TEXT_HINTS.get(ext)) == "\t" else "csv"
+    delimiter = delimited.sniff_delimiter(body, TEXT_HINTS.get(ext))
+    # Excel's "Unicode text" export is a tab-separated .txt; commas in a .txt are far more often prose.
+    if ext in TEXT_HINTS or (delimiter and (ext != "txt" or delimiter == "\t")):
+        kind = "tsv" if delimiter == "\t" else "csv"
         return delimited.parse(body, name, limits, TEXT_HINTS.get(ext)), kind, decoded.encoding
     return text.parse(body), "transcript", decoded.encoding
+
+
+def _decode(data: bytes, name: str) -> Decoded:
+    try:
+        return decode(data, name)
+    except InputError as exc:
+        if exc.code != "input.binary":
+            raise
+        if _extension(name) in WORKBOOK_EXTENSIONS:
+            raise InputError(f"{name} is not a real Excel file (it is not a zip archive).", code="input.not_xlsx",
+                             name=name) from None
+        kinds = ", ".join(f".{ext}" for ext in SUPPORTED_EXTENSIONS)
+        raise InputError(f"{exc.message} Supported files: {kinds}.", code=exc.code, name=name) from None
+
+
+def _long_line(body: str, limit: int) -> tuple[int, int] | None:
+    """(1-based number, length) of the first line longer than `limit`, found without copying the text."""
+    if len(body) <= limit:
+        return None
+    start, number = 0, 1
+    while start <= len(body):
+        end = body.find("\n", start)
+        end = len(body) if end == -1 else end
+        if end - start > limit:
+            return number, end - start
+        start, number = end + 1, number + 1
+    return None
 
 
 def _transcript(name: str, body: str) -> tuple[str, pd.DataFrame] | None:
@@ -69,15 +101,12 @@ def _transcript(name: str, body: str) -> tuple[str, pd.DataFrame] | None:
 def load_bytes(name: str, data: bytes, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
     """Read an uploaded file (any supported kind, detected by content) into a Table."""
     name = name or "the file"
-    if len(data) > limits.max_bytes:
-        raise InputError(f"{name} is {len(data) / 1e6:,.1f} MB; the limit is {limits.max_bytes / 1e6:,.0f} MB.",
-                         code="input.too_large", name=name)
+    _check_size(name, len(data), limits)
     if not data.strip():
         raise InputError(f"{name} is empty.", code="input.empty", name=name)
-    if data.startswith((excel.ZIP_MAGIC, excel.OLE2_MAGIC)) or _extension(name) in ("xlsx", "xlsm"):
-        if data.startswith((excel.ZIP_MAGIC, excel.OLE2_MAGIC)) or b"\x00" in data[:1024]:
-            df, sheets, chosen = excel.parse(data, name, limits, sheet)
-            return _finish(Table(df, name, "xlsx", None, sheets, chosen), limits)
+    if data.startswith(WORKBOOK_MAGIC) or (_extension(name) in WORKBOOK_EXTENSIONS and b"\x00" in data[:1024]):
+        df, sheets, chosen = excel.parse(data, name, limits, sheet)
+        return _finish(Table(df, name, "xlsx", None, sheets, chosen), limits)
     df, kind, encoding = _text_table(data, name, limits)
     return _finish(Table(df, name, kind, encoding), limits)
 
@@ -101,10 +130,7 @@ def load_path(path: str | os.PathLike, *, sheet: str | None = None, limits: Limi
     """Read a file from disk into a Table."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise InputError(f"{path.name} is {size / 1e6:,.1f} MB; the limit is {limits.max_bytes / 1e6:,.0f} MB.",
-                             code="input.too_large", name=path.name)
+        _check_size(path.name, path.stat().st_size, limits)
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable", name=str(path)) \
@@ -114,6 +140,17 @@ def load_path(path: str | os.PathLike, *, sheet: str | None = None, limits: Limi
 
 def list_sheets(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The sheet names of a workbook ([] for other files)."""
-    if not data.startswith(excel.ZIP_MAGIC):
+    if not data.startswith(WORKBOOK_MAGIC):
         return []
+    _check_size(name, len(data), limits)
     return excel.sheet_names(data, name, limits)
+
+
+def _check_size(name: str, size: int, limits: Limits) -> None:
+    if size > limits.max_bytes:
+        raise InputError(f"{name} is {_size(size)}; the limit is {_size(limits.max_bytes)}.",
+                         code="input.too_large", name=name, size=size)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB" if count >= 100_000 else f"{count:,} bytes"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..settings import Limits
-from .columns import frame
+from .columns import check_rows, frame
 
 DELIMITERS = (",", "\t", ";", "|")
 
@@ -41,19 +41,37 @@ def sniff_delimiter(text: str, hint: str | None = None) -> str | None:
 def parse(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.DataFrame:
     """Read delimited text into a table of strings."""
     delimiter = sniff_delimiter(text, hint) or hint or ","
-    csv.field_size_limit(limits.max_cell_chars + 1)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = []
+    if csv.field_size_limit() <= limits.max_cell_chars:  # process-wide: only ever raised, never lowered
+        csv.field_size_limit(limits.max_cell_chars + 1)
+    try:
+        return frame(_rows(text, delimiter, name, limits, strict=True), name, limits)
+    except csv.Error:
+        # A stray quote inside a cell ('"x"y'): read it as Excel does rather than refuse the file.
+        return frame(_rows(text, delimiter, name, limits, strict=False), name, limits)
+
+
+def _rows(text: str, delimiter: str, name: str, limits: Limits, strict: bool) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=strict)
+    rows: list[list[str]] = []
+    line = 1  # where the record being read starts (a quoted cell may span lines)
     try:
         for row in reader:
-            rows.append(row)
-            if len(rows) > limits.max_rows + 1:
-                break
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+            check_rows(len(rows) - 1, name, limits)
+            line = reader.line_num + 1
     except csv.Error as exc:
-        if "field larger" in str(exc):
-            raise InputError(f"{name}: line {reader.line_num} holds a cell longer than "
-                             f"{limits.max_cell_chars:,} characters, the limit.", code="input.cell_too_long",
-                             name=name, row=reader.line_num) from None
-        raise InputError(f"{name}: line {reader.line_num} cannot be read ({exc}).", code="input.csv",
-                         name=name, line=reader.line_num) from None
-    return frame(rows, name, limits)
+        if strict and "expected after" in str(exc):
+            raise  # a stray quote: the caller reads the file again leniently
+        raise _refusal(str(exc), line, name, limits) from None
+    return rows
+
+
+def _refusal(error: str, line: int, name: str, limits: Limits) -> InputError:
+    if "field larger" in error:
+        return InputError(f"{name}: line {line} holds a cell longer than {limits.max_cell_chars:,} characters, "
+                          "the limit.", code="input.cell_too_long", name=name, row=line)
+    if "unexpected end of data" in error:
+        return InputError(f"{name}: the quote opened on line {line} is never closed, so the rest of the file "
+                          "would run into one cell.", code="input.csv_quote", name=name, line=line)
+    return InputError(f"{name}: line {line} cannot be read ({error}).", code="input.csv", name=name, line=line)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 COLUMNS = ["start", "end", "speaker", "text"]
-_TIME = r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
-TIMED = re.compile(rf"^\s*[\[(]?{_TIME}[\])]?\s+(.*)$")
+_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+TIMED = re.compile(rf"^\s*[\[(]?\s*({_TIME})(?:\s*(?:-->|-|–|~)\s*({_TIME}))?\s*[\])]?\s+(.*)$")
 SPEAKER = re.compile(r"^([^:：\s][^:：]{0,29}?)\s*[:：]\s*(.*)$")
 MAX_LABEL_WORDS = 4
 SPEAKER_LINE_SHARE = 0.5
@@ -20,29 +20,35 @@ class _Line:
     start: str
     speaker: str | None
     text: str
+    end: str = ""
 
 
-def _seconds(h: str | None, m: str, s: str, frac: str | None) -> str:
-    total = int(h or 0) * 3600 + int(m) * 60 + int(s) + (int(frac) / 10 ** len(frac) if frac else 0)
-    return f"{float(total):g}" if total != int(total) else f"{float(total):.1f}"
+def _seconds(clock: str | None) -> str:
+    """"01:02:03.5" or "01:02" (minutes:seconds) as seconds like "3723.5"; "" for None."""
+    if not clock:
+        return ""
+    whole, _, frac = clock.replace(",", ".").partition(".")
+    parts = [int(p) for p in whole.split(":")]
+    total = sum(p * 60 ** i for i, p in enumerate(reversed(parts))) + (float(f"0.{frac}") if frac else 0)
+    return str(round(float(total), 3))
 
 
 def _label(candidate: str) -> bool:
     """Short, a few words, not a URL or a clock time: the shape of a speaker's name."""
     words = candidate.split()
-    return (0 < len(words) <= MAX_LABEL_WORDS and "//" not in candidate and not candidate.startswith("http")
+    return (0 < len(words) <= MAX_LABEL_WORDS and candidate[0].isalnum() and not candidate.startswith("http")
             and not re.fullmatch(r"[\d\s.]+", candidate))
 
 
 def _split(line: str) -> _Line:
-    start = ""
+    start = end = ""
     timed = TIMED.match(line)
     if timed:
-        start, line = _seconds(*timed.groups()[:4]), timed.group(5)
+        start, end, line = _seconds(timed.group(1)), _seconds(timed.group(2)), timed.group(3)
     match = SPEAKER.match(line)
-    if match and _label(match.group(1)):
-        return _Line(start, match.group(1).strip(), match.group(2).strip())
-    return _Line(start, None, line.strip())
+    if match and _label(match.group(1)) and not match.group(2).startswith("//"):
+        return _Line(start, match.group(1).strip(), match.group(2).strip(), end)
+    return _Line(start, None, line.strip(), end)
 
 
 def _speakers(lines: list[_Line]) -> set[str]:
@@ -50,7 +56,9 @@ def _speakers(lines: list[_Line]) -> set[str]:
     labels = Counter(line.speaker for line in lines if line.speaker)
     share = sum(labels.values()) / max(1, len(lines))
     if share >= SPEAKER_LINE_SHARE:
-        return set(labels)
+        # A one-off "Note: 10:30" or "Date: 2024-05-03" is a key and its value, not someone speaking.
+        values = {line.speaker for line in lines if labels[line.speaker] == 1 and line.text[:1].isdigit()}
+        return set(labels) - values
     recurring = {label for label, n in labels.items() if n >= 2}
     return recurring if recurring and share >= 0.3 else set()
 
@@ -59,12 +67,12 @@ def _utterances(lines: list[_Line], speakers: set[str]) -> list[list[str]]:
     rows: list[list[str]] = []
     for line in lines:
         if line.speaker in speakers:
-            rows.append([line.start, "", line.speaker, line.text])
+            rows.append([line.start, line.end, line.speaker, line.text])
         elif rows and not line.start:
             text = f"{line.speaker}: {line.text}" if line.speaker else line.text
             rows[-1][3] = f"{rows[-1][3]} {text}".strip()
         else:
-            rows.append([line.start, "", "", f"{line.speaker}: {line.text}" if line.speaker else line.text])
+            rows.append([line.start, line.end, "", f"{line.speaker}: {line.text}" if line.speaker else line.text])
     return rows
 
 

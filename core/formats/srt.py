@@ -1,0 +1,39 @@
+"""SubRip .srt (Whisper, Daglo, VLC…): read with pysubs2, which tolerates missing numbers, "." for ",", blank lines
+inside cues; HTML and {\\an8} tags dropped, lines joined; a recurring "Name: " prefix becomes the speaker."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pysubs2
+
+from ._common import frame, head, labels_look_like_speakers, seconds, speaker_prefix, tidy
+from ._vtt import is_vtt
+
+TIMING = re.compile(r"\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}")
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>\n]*>")
+OVERRIDE = re.compile(r"\{\\[^}]*\}")
+FIRST_LINES = 3
+
+
+def sniff(name: str, text: str) -> bool:
+    """Starts with a cue: a number or a timing line, a timing line among the first lines; not WebVTT."""
+    lines = head(text, 4096)[:FIRST_LINES]
+    if not lines or is_vtt(text) or not (lines[0].isdigit() or TIMING.match(lines[0])):
+        return False
+    return any(TIMING.match(line) for line in lines)
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\\N", "\n").replace("\\n", "\n").replace("\\h", " ")
+    return tidy(OVERRIDE.sub("", HTML_TAG.sub("", text)))
+
+
+def parse(text: str) -> pd.DataFrame:
+    """One utterance per cue."""
+    events = pysubs2.SSAFile.from_string(text, format_="srt", keep_html_tags=True)
+    cues = [(event.start, event.end, _clean(event.text)) for event in events]
+    split = [speaker_prefix(said) for _, _, said in cues]
+    named = labels_look_like_speakers([label for label, _ in split])
+    return frame((seconds(start), seconds(end), (label or "") if named else "", rest if named else said)
+                 for (start, end, said), (label, rest) in zip(cues, split))
