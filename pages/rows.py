@@ -1,0 +1,31 @@
+"""Rows: one prompt per row. Choose the task, check the messages, run, fix answers by hand, download."""
+import streamlit as st
+
+from ui import results, rows
+from ui import run as runs
+from ui import state as S
+from ui.i18n import t
+from ui.shell import frame
+from ui.upload import need_table
+
+frame("rows")
+st.title(t("rows.title"))
+table = need_table()
+
+rows.task_picker()
+rows.template_editor(table)
+rows.labels_editor()
+plan = rows.checked_plan(table)
+if plan is not None:
+    rows.preview(plan, table)
+rows.run_button(plan, table)
+rows.message()
+
+if runs.pending():  # live() folds a finished run in and redraws the page
+    results.live()
+elif S.get(S.RUN) is not None:
+    results.metrics()
+    edited = results.editor()
+    results.rerun_buttons()
+    results.downloads(edited)
+    results.label_chart(edited)

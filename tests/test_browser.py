@@ -1,0 +1,147 @@
+"""The whole story in real Chromium: upload a CP949 CSV, change the system prompt, run 대본 정리,
+fix one answer by hand, download the CSV, and check the file and what the server received."""
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from tests.browser_support import ROOT, chromium_path, launch, streamlit_app
+from tests.fake_openai import FakeOpenAI
+
+pytestmark = pytest.mark.browser
+SAMPLE = ROOT / "sample_data" / "utterances_ko_cp949.csv"
+PROMPT = "브라우저에서 고친 시스템 프롬프트: 군말만 지우고 그대로 두세요."
+EDIT = "손으로 고친 답입니다."
+OUT = "정리된 발화"
+
+if chromium_path() is None:
+    pytest.skip("Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+expect = sync_api.expect
+expect.set_options(timeout=20_000)  # two cores shared by Chromium, Streamlit and the test server
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FakeOpenAI() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def app_url(server):
+    with streamlit_app({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-browser-test"}) as url:
+        yield url
+
+
+@pytest.fixture
+def page(app_url):
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        yield page
+        browser.close()
+
+
+def settled(page) -> None:
+    """Wait for the current rerun to finish."""
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+
+
+def upload_sample(page) -> pd.DataFrame:
+    """Drop the CP949 sample on the uploader and wait until the page shows it was read."""
+    expected = pd.read_csv(SAMPLE, encoding="cp949", dtype=str, keep_default_na=False)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(SAMPLE)
+    expect(page.get_by_test_id("stMetricValue").filter(has_text=re.compile(r"^cp949$", re.I))).to_have_count(1)
+    expect(page.get_by_test_id("stMetricValue").filter(has_text=re.compile(rf"^{len(expected)}$"))).to_have_count(1)
+    return expected
+
+
+def edit_output_cell(page, row: int, text: str) -> None:
+    """Open the editor on the answer cell of `row` (0-based) with the keyboard, type, commit."""
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid.get_by_role("columnheader", include_hidden=True).filter(has_text=OUT)).to_have_count(1)
+    headers = [h.inner_text() for h in grid.get_by_role("columnheader", include_hidden=True).all()]
+    column = next(i for i, h in enumerate(headers) if OUT in h)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.get_by_test_id("portal").locator("textarea")
+    editor.fill(text)
+    editor.press("Enter")
+
+
+def test_cp949_upload_prompt_run_edit_download(page, server):
+    texts = upload_sample(page)["발화"].tolist()
+    model = page.get_by_test_id("stSidebar").get_by_role("textbox", name="모델 이름")
+    model.fill("gpt-4.1-mini")
+    model.press("Enter")
+    settled(page)
+
+    page.get_by_test_id("stSidebar").get_by_role("link", name="행별 처리").click()
+    expect(page.get_by_role("heading", name="행별 처리")).to_be_visible()
+    prompt = page.get_by_test_id("stSidebar").locator("textarea")
+    prompt.fill(PROMPT)
+    prompt.press("Control+Enter")
+    expect(page.get_by_test_id("stSidebar").get_by_text("✏️ 수정됨", exact=True)).to_be_visible()
+    settled(page)
+
+    server.reset()
+    page.get_by_role("button", name=f"전체 {len(texts)}행 실행").click()
+    expect(page.get_by_text(f"{len(texts)}행 처리를 마쳤습니다. 검토 필요: 0행.", exact=True)).to_be_visible()
+    settled(page)
+
+    edit_output_cell(page, 1, EDIT)
+    expect(page.get_by_text(re.compile(r"손으로 고친 셀: 1개"))).to_be_visible()
+    settled(page)
+
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="CSV").get_by_role("button").click()
+    data = open(download.value.path(), "rb").read()
+
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to show Korean"
+    got = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, keep_default_na=False)
+    assert got["발화"].tolist() == texts
+    want = [f"ECHO: <data>{t}</data>" for t in texts]
+    want[1] = EDIT
+    assert got[OUT].tolist() == want, "every row holds its own answer, and the hand edit is in the file"
+    assert set(got["status"]) == {"ok"}
+
+    bodies = server.chat_requests()
+    assert len(bodies) == len(texts)
+    assert [b["messages"][0] for b in bodies] == [{"role": "system", "content": PROMPT}] * len(texts)
+    assert {b["model"] for b in bodies} == {"gpt-4.1-mini"}, "the model typed on another page is kept"
+    assert sorted(b["messages"][-1]["content"] for b in bodies) == sorted(f"<data>{t}</data>" for t in texts)
+    assert {r.auth_key for r in server.requests} == {"sk-browser-test"}
+
+
+def test_a_long_run_fills_in_live_and_stop_keeps_what_finished(page, server):
+    expected = upload_sample(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="행별 처리").click()
+    concurrency = page.get_by_test_id("stSidebar").get_by_role("spinbutton", name="동시 요청")
+    concurrency.fill("1")
+    concurrency.press("Enter")
+    settled(page)
+    server.latency = 1.5  # each row stays in flight long enough to watch the page change by itself
+    n = len(expected)
+    try:
+        page.get_by_role("button", name=f"전체 {n}행 실행").click()
+        progress = page.get_by_test_id("stProgress")
+        expect(progress.filter(has_text=re.compile(rf"^1 / {n}행 완료$"))).to_be_visible()
+        expect(progress.filter(has_text=re.compile(rf"^[23] / {n}행 완료$"))).to_be_visible()  # no click between
+        page.get_by_role("button", name="중지").click()
+    finally:
+        server.latency = 0.0
+    expect(page.get_by_text(re.compile(r"^중지했습니다\."))).to_be_visible()
+    cells = page.get_by_test_id("stDataFrame").get_by_role("gridcell", include_hidden=True)
+    for text in expected["발화"][:2]:
+        expect(cells.filter(has_text=re.compile(f"^{re.escape(f'ECHO: <data>{text}</data>')}$"))).to_have_count(1)
+    stopped = page.get_by_test_id("stMetric").filter(has_text="실패·중지").get_by_test_id("stMetricValue")
+    assert int(stopped.inner_text()) >= 1

@@ -1,0 +1,133 @@
+"""Every session-state key in one place, initialised once per session, and widget<->state binding.
+
+Widget keys are cleaned up by Streamlit when their widget is not drawn (e.g. on another page), so
+anything that must last lives under a plain key below; widgets are bound to it with `bind`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from core.settings import ModelSettings
+
+# The UI
+LANG = "lang"                    # "ko" | "en"
+PAGE = "page"                    # the page drawn by the last full run
+NEW_PAGE = "new_page"            # True during the first run on a page (its widgets are new to the browser)
+# The upload
+UPLOAD = "upload"                # {"name", "data", "id" (new on every load)} of the table's file, or None
+UPLOAD_SEEN = "upload_seen"      # token of the last uploader file handled (so a rerun does not re-parse it)
+UPLOAD_ERROR = "upload_error"    # the exception of the last file that could not be read, or None
+TABLE = "table"                  # core.loaders.Table or None
+TEXT_COL = "text_column"
+SPEAKER_COL = "speaker_column"   # column name or None
+# The prompt
+TASK = "task"                    # a row task name or CUSTOM
+SYSTEMS = "systems"              # task -> system prompt the user wrote (absent: the preset's)
+TEMPLATES = "templates"          # task -> user template the user wrote (absent: the preset's)
+LABELS = "labels"                # task -> label list the user chose (absent: the preset's)
+CUSTOM_OUTPUT = "custom_output"  # name of the answer column for a custom template
+# The model
+MODEL, TEMPERATURE, MAX_TOKENS = "model", "temperature", "max_tokens"
+CONCURRENCY, BASE_URL, ENGINE = "concurrency", "base_url", "engine"
+TIMEOUT, MAX_RETRIES = "timeout", "max_retries"
+API_KEY = "api_key"              # this session's key: only ever in memory, never written anywhere
+# Row runs
+JOB = "job"                      # {"job": RowJob, "run": run dict it belongs to, "only": rows or None} or None
+RUN = "run"                      # see ui.run.new_run: task, output column, labels, results, kinds
+EDITS = "edits"                  # row -> the output text the user typed
+SELECTED = "selected"            # rows ticked for a re-run
+EDITOR_VERSION = "editor_version"  # bumped when results change underneath the editor (resets its widget)
+RUN_MESSAGE = "run_message"      # ("error", exception) or ("finished", JobSnapshot): how the last run went
+MEMO = "memo"                    # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
+# The summary
+SUMMARY = "summary"              # the minutes text (as streamed, then as edited)
+SUMMARY_VERSION = "summary_version"
+SUMMARY_USAGE = "summary_usage"  # core.engine.Completion of the last summary, or None
+SUMMARY_ERROR = "summary_error"  # the exception of the last failed attempt, or None
+
+CUSTOM = "custom"
+EDITOR_KEY = "results_editor"
+_DEFAULT_MODEL = ModelSettings()
+
+DEFAULTS: dict[str, Callable[[], Any]] = {
+    PAGE: lambda: None, NEW_PAGE: lambda: True,
+    UPLOAD: lambda: None, UPLOAD_SEEN: lambda: None, UPLOAD_ERROR: lambda: None, TABLE: lambda: None,
+    TEXT_COL: lambda: None, SPEAKER_COL: lambda: None,
+    TASK: lambda: "clean", SYSTEMS: dict, TEMPLATES: dict, LABELS: dict, CUSTOM_OUTPUT: lambda: "output",
+    MODEL: lambda: _DEFAULT_MODEL.model, TEMPERATURE: lambda: _DEFAULT_MODEL.temperature,
+    MAX_TOKENS: lambda: _DEFAULT_MODEL.max_tokens, CONCURRENCY: lambda: _DEFAULT_MODEL.concurrency,
+    BASE_URL: lambda: "", ENGINE: lambda: "auto", API_KEY: lambda: "",
+    TIMEOUT: lambda: int(_DEFAULT_MODEL.timeout), MAX_RETRIES: lambda: _DEFAULT_MODEL.max_retries,
+    JOB: lambda: None, RUN: lambda: None, EDITS: dict, SELECTED: set, EDITOR_VERSION: lambda: 0,
+    RUN_MESSAGE: lambda: None, MEMO: dict,
+    SUMMARY: lambda: "", SUMMARY_VERSION: lambda: 0, SUMMARY_USAGE: lambda: None, SUMMARY_ERROR: lambda: None,
+}
+
+
+def init(lang: str) -> None:
+    """Give every key its default the first time a session runs (later runs keep what is there)."""
+    ss = st.session_state
+    if LANG not in ss:
+        ss[LANG] = lang
+    for key, make in DEFAULTS.items():
+        if key not in ss:
+            ss[key] = make()
+
+
+def get(key: str) -> Any:
+    """The value under a plain state key."""
+    return st.session_state[key]
+
+
+def put(key: str, value: Any) -> None:
+    """Set a plain state key."""
+    st.session_state[key] = value
+
+
+def enter(page: str) -> None:
+    """Note which page this run draws (call once per full run, before any widget)."""
+    st.session_state[NEW_PAGE] = st.session_state[PAGE] != page
+    st.session_state[PAGE] = page
+
+
+def bind(widget: str, value: Any, on_change: Callable[[Any], None]) -> dict[str, Any]:
+    """Widget kwargs showing `value` (the plain state) and sending the user's changes to `on_change`."""
+    ss = st.session_state
+    # On a new page the key may still hold the old page's widget state, which the new widget (another
+    # element id) would not pick up. Otherwise set only on a change: setting it resends the value and
+    # would wipe text the user is typing but has not committed yet.
+    if ss[NEW_PAGE] or widget not in ss or ss[widget] != value:
+        ss[widget] = value
+    return {"key": widget, "on_change": lambda: on_change(st.session_state[widget])}
+
+
+def bind_key(plain: str) -> dict[str, Any]:
+    """Widget kwargs keeping the plain key `plain` and the widget "w.<plain>" in step."""
+    return bind(f"w.{plain}", st.session_state[plain], lambda v: put(plain, v))
+
+
+def set_widget(widget: str, value: Any) -> None:
+    """Overwrite a widget's value (only from callbacks or before the widget is drawn)."""
+    st.session_state[widget] = value
+
+
+def editor_key() -> str:
+    """The key of the results editor now; a new version starts with no pending edits."""
+    return f"{EDITOR_KEY}.{st.session_state[EDITOR_VERSION]}"
+
+
+def bump(key: str) -> None:
+    """Increase a version counter (so a widget keyed by it starts fresh)."""
+    st.session_state[key] += 1
+
+
+def memo(name: str, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()`, kept in this session and reused while `key` stays the same."""
+    cached = st.session_state[MEMO].get(name)
+    if cached is None or cached[0] != key:
+        cached = (key, make())
+        st.session_state[MEMO][name] = cached
+    return cached[1]

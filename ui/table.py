@@ -1,0 +1,64 @@
+"""The results table as the user sees and downloads it: answers, hand edits and selections folded in."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from core.results import RowResult, results_frame
+
+SELECT = "_select"
+
+
+def fold(widget_state: Mapping | None, output_column: str, edits: dict[int, str], selected: set[int]) -> None:
+    """Copy the editor's pending changes (output text, ticks) into plain state that outlives the widget."""
+    for pos, change in dict((widget_state or {}).get("edited_rows", {})).items():
+        row = int(pos)
+        if output_column in change:
+            value = change[output_column]
+            edits[row] = "" if value is None else str(value)
+        if SELECT in change:
+            (selected.add if change[SELECT] else selected.discard)(row)
+
+
+def frame(df: pd.DataFrame, results: Iterable[RowResult], output_column: str,
+          edits: Mapping[int, str], reasons: Mapping[int, str]) -> pd.DataFrame:
+    """Input columns, the answer (hand edits win), status and a readable error, one row per input row."""
+    out = results_frame(df, results, output_column)
+    n = len(out)
+    for row, text in edits.items():
+        if 0 <= row < n:
+            out.at[row, output_column] = text
+    for row, reason in reasons.items():
+        if 0 <= row < n:
+            out.at[row, "error"] = reason
+    return out
+
+
+def with_select(table: pd.DataFrame, selected: set[int]) -> pd.DataFrame:
+    """The table with a leading tick column and row numbers from 1 (the editor's view)."""
+    view = table.copy()
+    view.insert(0, SELECT, [i in selected for i in range(len(view))])
+    view.index = pd.RangeIndex(1, len(view) + 1)
+    return view
+
+
+def label_counts(values: Iterable[object], labels: Iterable[str], other: str) -> pd.Series:
+    """How many answers hold each label (in list order); anything else is counted under `other`."""
+    counts = {label: 0 for label in labels}
+    rest = 0
+    for value in values:
+        text = "" if value is None else str(value).strip()
+        if text in counts:
+            counts[text] += 1
+        elif text:
+            rest += 1
+    if rest:
+        counts[other] = rest
+    return pd.Series(counts, dtype="int64")
+
+
+def fingerprint(table: pd.DataFrame) -> int:
+    """A cheap content hash, to reuse export bytes while the table has not changed."""
+    body = int(pd.util.hash_pandas_object(table, index=False).sum()) if len(table) else 0
+    return hash((tuple(map(str, table.columns)), len(table), body))
