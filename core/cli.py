@@ -5,10 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import commands
+from . import commands, commands_summary
 from .errors import CoreError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+COMMANDS = {"tasks": commands.cmd_tasks, "parse": commands.cmd_parse, "run": commands.cmd_run,
+            "summarize": commands_summary.cmd_summarize}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,7 +33,8 @@ def _add_model(p: argparse.ArgumentParser) -> None:
     g.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
     g.add_argument("--max-retries", type=int, default=4, help="retries on 429, 5xx and timeouts")
     g.add_argument("--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)")
-    g.add_argument("--engine", help="openai (default) or another engine from: python -m core tasks")
+    g.add_argument("--engine", choices=("openai", "offline"),
+                   help="default: openai with a key or base URL, otherwise offline (with a notice)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,23 +64,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or "
                    "~/.transcript-studio/runs.sqlite3); running the same command again only asks for missing rows")
     p.add_argument("--no-store", action="store_true", help="keep nothing; every row is asked again")
+    p.add_argument("--fillers", help="offline engine: filler list for clean (comma or line separated), or @FILE")
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
     _add_model(p)
-    p = sub.add_parser("summarize", help="summarize the whole transcript (meeting minutes)")
+    _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    return parser
+
+
+def _add_summarize(p: argparse.ArgumentParser) -> None:
     _add_input(p)
     p.add_argument("--column", help="the text column (default: guessed)")
     p.add_argument("--system", help="system prompt, or @FILE (default: the minutes task's)")
-    p.add_argument("--out", type=Path, help="FILE.md (default: stdout)")
+    p.add_argument("--chunk-tokens", type=int, help="transcript tokens per part (default: from the model's context)")
+    p.add_argument("--overlap", type=int, default=0, help="utterances repeated before each part, for context")
+    p.add_argument("--concurrency", type=int, default=8, help="parts summarized at once")
+    p.add_argument("--rpm", type=int, help="requests-per-minute limit to pace under")
+    p.add_argument("--tpm", type=int, help="tokens-per-minute limit to pace under")
+    p.add_argument("--budget", type=float, help="stop sending before spending more than this many USD")
+    p.add_argument("--store", type=Path, help="run store: answered parts are not asked again")
+    p.add_argument("--no-store", action="store_true", help="keep nothing; every part is asked again")
+    p.add_argument("--json", action="store_true", help="write the structured minutes (JSON) instead of Markdown")
+    p.add_argument("--actions", type=Path, help="also write the action items to FILE.csv or FILE.xlsx")
+    p.add_argument("--sentences", type=int, help="offline engine: summary length in sentences")
+    p.add_argument("--fillers", help="offline engine: filler list (comma or line separated), or @FILE")
+    p.add_argument("--out", type=Path, help="FILE.md, FILE.txt or FILE.json (default: stdout)")
     _add_model(p)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; exit 0 all rows ok, 1 some failed, 2 bad input or usage."""
     args = build_parser().parse_args(argv)
     try:
-        return getattr(commands, f"cmd_{args.command}")(args)
+        return COMMANDS[args.command](args)
     except CoreError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE

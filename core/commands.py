@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -22,7 +21,6 @@ from .runner import check_spec, table_rows
 from .service import RunJob, execute_sync, row_keys
 from .settings import ModelSettings
 from .store import Store, default_store_path
-from .summary import stream_summary, transcript_text
 from .tasks import get_task, load_tasks
 from .textdecode import decode
 
@@ -64,7 +62,15 @@ def _options(args: argparse.Namespace) -> RunOptions:
     if getattr(args, "budget", None) is not None and args.budget <= 0:
         raise ConfigError("--budget must be more than 0", code="config.range", name="budget")
     return RunOptions(rpm=getattr(args, "rpm", None), tpm=getattr(args, "tpm", None),
-                      budget=getattr(args, "budget", None), pack=getattr(args, "pack", 1))
+                      budget=getattr(args, "budget", None), pack=getattr(args, "pack", 1), fillers=_fillers(args))
+
+
+def _fillers(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """The offline engine's filler list from --fillers (comma or line separated, or @FILE)."""
+    text = _text_arg(getattr(args, "fillers", None))
+    if text is None:
+        return None
+    return tuple(w.strip() for w in text.replace(",", "\n").splitlines() if w.strip())
 
 
 def _engine_name(args: argparse.Namespace, settings: ModelSettings) -> str:
@@ -159,34 +165,3 @@ def _report(results: list[RowResult], out: Path, model: str | None) -> int:
     for r in [r for r in results if r.status == "failed"][:3]:
         print(f"  row {r.row + 1}: {r.error}", file=sys.stderr)
     return 1 if c["failed"] or c["cancelled"] else 0
-
-
-def cmd_summarize(args: argparse.Namespace) -> int:
-    """Summarize the whole transcript, streaming to stdout or --out."""
-    table = load_path(args.input, sheet=args.sheet)
-    column = args.column or table.text_column
-    if column not in table.df.columns:
-        raise ConfigError(f"No column named '{column}'. Columns: {', '.join(table.df.columns)}", code="config.column")
-    template = get_task("minutes").build(system=_text_arg(args.system))
-    transcript = transcript_text(table.df, column, table.speaker_column)
-    engine = _engine(args, _settings(args), "minutes")
-    text = asyncio.run(_stream_to(transcript, template, engine, sys.stdout if args.out is None else None))
-    if args.out is not None:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"summary -> {args.out}", file=sys.stderr)
-    return 0
-
-
-async def _stream_to(transcript: str, template, engine, sink) -> str:
-    parts = []
-    try:
-        async for delta in stream_summary(transcript, template, engine):
-            parts.append(delta)
-            if sink is not None:
-                sink.write(delta)
-                sink.flush()
-    finally:
-        await engine.aclose()
-    if sink is not None:
-        sink.write("\n")
-    return "".join(parts)

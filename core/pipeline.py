@@ -111,10 +111,15 @@ class RunOptions:
     budget: float | None = None
     pack: int = 1
     reuse_answers: bool = True
+    fillers: tuple[str, ...] | None = None  # the offline engine's edited filler list (None: the preset's)
+    sentences: int | None = None            # the offline engine's summary length
 
 
-def answer_params(settings: ModelSettings, name: str) -> dict:
+def answer_params(settings: ModelSettings, name: str, options: RunOptions = RunOptions()) -> dict:
     """The parameters that, with the model and messages, decide an answer."""
+    if name == "offline":
+        from .offline.engine import offline_params
+        return offline_params(options.fillers, options.sentences)
     return {"engine": name, "temperature": settings.temperature, "max_tokens": settings.max_tokens}
 
 
@@ -123,11 +128,12 @@ def build_engine(settings: ModelSettings, name: str, task: str | None, options: 
     """The engine with the layers asked for: stored answers outermost, then the budget, pacing inside."""
     if options.pack > 1:  # one answer now holds `pack` answers
         settings = replace(settings, max_tokens=settings.max_tokens * options.pack)
-    engine = make_engine(settings, name, task=task)
+    engine = make_engine(settings, name, task=task, fillers=options.fillers, sentences=options.sentences)
     if name == "openai" and (options.rpm or options.tpm):
         engine = PacedEngine(engine, Pacer(options.rpm, options.tpm), settings.model, settings.max_tokens)
     if options.budget is not None:
         engine = BudgetedEngine(engine, options.budget, settings.model, settings.max_tokens)
     if store is not None:
-        engine = StoredEngine(engine, store, settings.model, answer_params(settings, name), options.reuse_answers)
+        engine = StoredEngine(engine, store, settings.model, answer_params(settings, name, options),
+                              options.reuse_answers)
     return engine

@@ -42,13 +42,13 @@ class RunOutcome:
 
 def row_keys(job: RunJob, engine: str, rows: Sequence[dict]) -> list[str]:
     """Each row's request key, as if sent alone (to spot rows whose prompt changed since their answer)."""
-    params = answer_params(job.settings, engine)
+    params = answer_params(job.settings, engine, job.options)
     return [request_key(job.settings.model, job.plan.spec.template.messages(r), params) for r in rows]
 
 
 def _start(store: Store, job: RunJob, engine: str) -> int:
     template = job.plan.spec.template
-    params = answer_params(job.settings, engine) | {"rpm": job.options.rpm, "tpm": job.options.tpm,
+    params = answer_params(job.settings, engine, job.options) | {"rpm": job.options.rpm, "tpm": job.options.tpm,
                                                      "pack": job.options.pack, "budget": job.options.budget,
                                                      "labels": list(job.plan.spec.labels)}
     return store.start_run(file_name=job.file_name, input_hash=store.save_input(job.df, job.file_name),

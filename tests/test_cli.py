@@ -136,18 +136,6 @@ def test_parse_writes_csv_to_stdout(tmp_path):
     assert df["speaker"].tolist() == ["김민수", "이지은"] and df["text"].tolist() == ["안녕하세요", "반갑습니다"]
 
 
-def test_summarize_streams_minutes_to_a_file(server, tmp_path):
-    src = tmp_path / "m.txt"
-    src.write_text("김민수: 다음 주까지 보고서를 씁니다\n이지은: 좋아요\n", encoding="utf-8")
-    out_path = tmp_path / "minutes.md"
-    res = cli("summarize", src, "--system", "회의록 지침", "--out", out_path, server=server)
-    assert res.returncode == 0, res.stderr
-    text = out_path.read_text(encoding="utf-8")
-    assert text.startswith("ECHO: <data>") and "#1 김민수: 다음 주까지 보고서를 씁니다" in text
-    body = server.chat_requests()[0]
-    assert body["stream"] is True and body["messages"][0]["content"] == "회의록 지침"
-
-
 def test_template_and_system_from_files(server, tmp_path):
     src = tmp_path / "s.csv"
     src.write_text("발화\n하나\n", encoding="utf-8")

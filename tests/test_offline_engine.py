@@ -183,3 +183,13 @@ def test_cli_refuses_model_tasks_offline_with_exit_2(tmp_path):
 def test_cli_asked_for_openai_without_a_key_fails_clearly(tmp_path):
     res = cli("run", "sample_data/meeting_en.txt", "--task", "clean", "--engine", "openai", "--out", tmp_path / "x.csv")
     assert res.returncode == 2 and "No API key" in res.stderr and OFFLINE_NOTICE not in res.stderr
+
+
+def test_cli_fillers_replace_the_list_and_answers_are_not_reused_across_lists(tmp_path):
+    store, src = tmp_path / "runs.sqlite3", "sample_data/utterances_ko_cp949.csv"
+    custom = cli("run", src, "--task", "clean", "--fillers", "저,그,네", "--store", store, "--out", tmp_path / "a.csv")
+    default = cli("run", src, "--task", "clean", "--store", store, "--out", tmp_path / "b.csv")
+    assert custom.returncode == default.returncode == 0
+    mine, preset = read_csv(tmp_path / "a.csv")["정리된 발화"], read_csv(tmp_path / "b.csv")["정리된 발화"]
+    assert mine[1] == "아 어제 주문한 게 아직 안 와서요." and mine[0].startswith("고객님 안녕하세요. 음 ")
+    assert preset[1] == "네 저 그 어제 주문한 게 아직 안 와서요."

@@ -69,6 +69,12 @@ def _as_fillers(fillers: Fillers | Iterable[str] | None) -> Fillers:
     return fillers_from_list(fillers)
 
 
+def offline_params(fillers: Fillers | Iterable[str] | None, sentences: int | None) -> dict:
+    """The engine's answer-deciding parameters: its name, the summary length and a digest of the filler list."""
+    listed = "\n".join(_as_fillers(fillers).as_list()).encode("utf-8")
+    return {"engine": OfflineEngine.name, "sentences": sentences, "fillers": hashlib.sha256(listed).hexdigest()[:12]}
+
+
 class OfflineEngine:
     """Answers clean, summarize, keywords and minutes without a model; other tasks are refused up front.
 
@@ -88,9 +94,7 @@ class OfflineEngine:
 
     def params(self) -> dict:
         """What decides its answers, to record with a run (the filler list as a short digest)."""
-        listed = "\n".join(self.fillers.as_list()).encode("utf-8")
-        return {"engine": self.name, "task": self.task, "sentences": self.sentences,
-                "fillers": hashlib.sha256(listed).hexdigest()[:12]}
+        return {"task": self.task, **offline_params(self.fillers, self.sentences)}
 
     def answer(self, text: str) -> str:
         """The task applied to one piece of text."""
