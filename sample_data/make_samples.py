@@ -42,11 +42,27 @@ def _cp949_csv(rows: list[list[str]]) -> None:
     (HERE / "utterances_ko_cp949.csv").write_bytes(buf.getvalue().encode("cp949"))
 
 
+def _clock(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def _zoom_vtt(lines: list[list[str]]) -> str:
+    """A Zoom cloud-recording transcript: numbered cues, "Name: text", times paced by the length of what is said."""
+    cues, start = ["WEBVTT", ""], 0.0
+    for n, (who, text) in enumerate(lines, start=1):
+        end = start + 1.0 + 0.16 * len(text)
+        cues += [str(n), f"{_clock(start)} --> {_clock(end)}", f"{who}: {text}", ""]
+        start = end + 0.4
+    return "\n".join(cues)
+
+
 def main() -> None:
     """Write every sample file."""
     data = tomllib.loads((HERE / "samples.toml").read_text(encoding="utf-8"))
     (HERE / "meeting_ko.txt").write_text(_transcript(data["meeting_ko"]["lines"]), encoding="utf-8")
     (HERE / "meeting_en.txt").write_text(_transcript(data["meeting_en"]["lines"]), encoding="utf-8")
+    (HERE / "meeting_ko_zoom.vtt").write_text(_zoom_vtt(data["meeting_ko"]["lines"]), encoding="utf-8")
     _workbook(data["utterances_ko"]["rows"], data["utterances_ko"]["notes"])
     _cp949_csv(data["utterances_ko"]["rows"])
 

@@ -2,6 +2,8 @@
 import pandas as pd
 import pytest
 
+from ui.upload import extensions
+
 from tests.app_support import (ROOT, SPEAKER, TEXT, UTTERANCES, cp949_csv, new_app, no_crash, texts, upload,
                                workbook)
 
@@ -75,7 +77,7 @@ def test_an_empty_file_is_refused_in_plain_words():
 
 
 def test_the_sample_button_loads_a_sample_file():
-    names = {p.name for p in SAMPLES.iterdir() if p.suffix in (".txt", ".csv", ".tsv", ".xlsx")}
+    names = {p.name for p in SAMPLES.iterdir() if p.suffix.lstrip(".") in extensions()}
     assert names, "sample_data/ should ship sample files"
     at = new_app()
     picker = at.selectbox(key="w.sample")
@@ -89,7 +91,8 @@ def test_the_sample_button_loads_a_sample_file():
     assert len(at.session_state["table"].df) > 0 and at.dataframe
 
 
-@pytest.mark.parametrize("name", ["meeting_ko.txt", "utterances_ko.xlsx", "utterances_ko_cp949.csv", "meeting_en.txt"])
+@pytest.mark.parametrize("name", ["meeting_ko.txt", "utterances_ko.xlsx", "utterances_ko_cp949.csv", "meeting_en.txt",
+                                  "meeting_ko_zoom.vtt"])
 def test_every_sample_loads_cleanly(name):
     if not (SAMPLES / name).exists():
         pytest.fail(f"sample_data/{name} is missing")
