@@ -167,6 +167,9 @@ def test_reset_clears_log_and_trigger_memory(srv: FakeOpenAI, client: openai.Ope
     with pytest.raises(openai.RateLimitError):
         ask(client, "[[429]]")
     assert ask(client, "[[429]]").choices[0].message.content == "ECHO: [[429]]"
+    deadline = time.monotonic() + 5  # the client can have the answer before the server's handler has returned
+    while srv.in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
     srv.reset()
     assert srv.requests == [] and srv.max_in_flight == 0
     with pytest.raises(openai.RateLimitError):
