@@ -14,12 +14,11 @@ from .commands import _engine_name, _options, _settings, _store, _text_arg
 from .errors import ConfigError
 from .export import to_bytes
 from .loaders import Table, load_path
-from .minutes import MinutesResult, minutes_sync
+from .minutes import MinutesResult, minutes_settings, minutes_sync
 from .pipeline import build_engine
 from .summary import stream_summary, transcript_text
 from .tasks import get_task
 
-MIN_MINUTES_TOKENS = 4096  # structured minutes of a long meeting do not fit the row tasks' 1,024 tokens
 OUT_SUFFIXES = {".md", ".txt", ".json"}
 ACTION_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
@@ -52,7 +51,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     options = replace(_options(args), sentences=args.sentences)
     if name == "offline":
         return _offline(args, table, column, build_engine(settings, name, "minutes", options))
-    settings = replace(settings, max_tokens=max(settings.max_tokens, MIN_MINUTES_TOKENS))
+    settings = minutes_settings(settings)
     engine = build_engine(settings, name, "minutes", options, _store(args))
     live = args.out is None and not args.json
     result = minutes_sync(table.df, engine=engine, model=settings.model, text_column=column,

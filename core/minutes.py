@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -27,8 +27,17 @@ from .chunking import Chunk, Utterance, build_chunks, clock, default_chunk_token
 from .engine import Engine
 from .minutes_doc import Minutes, action_items_frame, cited, prompts, render
 from .minutes_steps import MinutesError, Progress, Steps, chunk_data
+from .settings import ModelSettings
 
-__all__ = ["Coverage", "MinutesError", "MinutesResult", "MinutesStream", "minutes", "minutes_sync", "stream_minutes"]
+__all__ = ["Coverage", "MinutesError", "MinutesResult", "MinutesStream", "minutes", "minutes_settings", "minutes_sync",
+           "stream_minutes"]
+
+MIN_ANSWER_TOKENS = 4096  # structured minutes of a long meeting do not fit the row tasks' default answer length
+
+
+def minutes_settings(settings: ModelSettings) -> ModelSettings:
+    """The settings for writing minutes: room for a whole structured answer, whatever the row tasks use."""
+    return replace(settings, max_tokens=max(settings.max_tokens, MIN_ANSWER_TOKENS))
 
 
 @dataclass(frozen=True)
