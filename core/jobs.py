@@ -1,21 +1,27 @@
-"""Background work for interactive front ends: a row run in its own thread and event loop, and a
-summary stream driven from synchronous code. Pure: no UI imports, safe to poll from any thread."""
+"""Background work for interactive front ends: a row run (service.execute) in its own thread and event loop,
+and a summary stream driven from synchronous code. Pure: no UI imports, safe to poll from any thread."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .engine import Completion, Engine, Message
+from .engines import choose_engine
 from .errors import EngineError
+from .pipeline import build_engine
 from .results import RowResult
-from .runner import RowSpec, run_rows
+from .service import RunJob, execute, open_run
+from .store import RunInfo, Store
 from .summary import stream_summary
 from .templates import Template
 
 STOPPED = "stopped before it was answered"
 NOT_RUN = "not run: the job failed"
+FINAL = ("ok", "review", "failed", "skipped")
+WATCHED = ("failed", "cancelled")  # statuses whose failure kind (auth, budget, ...) the UI explains
 
 
 @dataclass(frozen=True)
@@ -36,15 +42,16 @@ class JobSnapshot:
 
 
 class _KindRecorder:
-    """Wraps an engine to remember the kind (auth, rate_limit, ...) behind each failure message."""
+    """Wraps an engine to remember the kind (auth, rate_limit, budget, ...) behind each failure message."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine, self.name = engine, getattr(engine, "name", "engine")
         self.kinds: dict[str, str] = {}
+        self.closed = False
 
-    async def complete(self, messages: list[Message]) -> Completion:
+    async def complete(self, messages: list[Message], **kw) -> Completion:
         try:
-            return await self.engine.complete(messages)
+            return await self.engine.complete(messages, **kw)
         except EngineError as exc:
             self.kinds[exc.message] = exc.kind
             raise
@@ -53,17 +60,33 @@ class _KindRecorder:
         return self.engine.stream(messages, on_usage=on_usage)
 
     async def aclose(self) -> None:
-        await self.engine.aclose()
+        if not self.closed:  # execute() closes it, and so does the job when it was stopped before starting
+            self.closed = True
+            await self.engine.aclose()
 
 
 class RowJob:
-    """run_rows in a daemon thread with its own event loop; poll snapshot(), stop with cancel()."""
+    """service.execute in a daemon thread with its own event loop; poll snapshot(), stop with cancel().
 
-    def __init__(self, rows: Sequence[Mapping[str, object]], spec: RowSpec, engine: Engine, *,
-                 concurrency: int = 8, only: Sequence[int] | None = None) -> None:
-        self.rows, self.spec, self.concurrency = rows, spec, concurrency
-        self.todo = list(range(len(rows)) if only is None else only)
-        self._engine = _KindRecorder(engine)
+    With a store path the job opens its own connection to that file, records the run at once (`run_id`) and
+    saves every result the moment it arrives; `engine` replaces the one build_engine would make (tests).
+    """
+
+    def __init__(self, job: RunJob, *, store: str | os.PathLike | None = None, run_id: int | None = None,
+                 only: Sequence[int] | None = None, engine: Engine | None = None) -> None:
+        self.job, self.only = job, None if only is None else list(only)
+        self.todo = list(range(len(job.df)) if only is None else only)
+        self.store = None if store is None else Store(store)
+        try:
+            name, self.notice = choose_engine(job.settings, job.engine)
+            self.engine_name = name
+            inner = engine if engine is not None else build_engine(job.settings, name, job.plan.task, job.options,
+                                                                   self.store)
+            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, job)
+        except BaseException:
+            self._close_store()
+            raise
+        self._engine = _KindRecorder(inner)
         self._lock = threading.Lock()
         self._results: dict[int, RowResult] = {}
         self._kinds: dict[int, str] = {}
@@ -108,7 +131,7 @@ class RowJob:
     def _record(self, result: RowResult, done: int, total: int) -> None:
         with self._lock:
             self._results[result.row] = result
-            kind = self._engine.kinds.get(result.error) if result.status == "failed" else None
+            kind = self._engine.kinds.get(result.error) if result.status in WATCHED else None
             if kind:
                 self._kinds[result.row] = kind
 
@@ -118,12 +141,15 @@ class RowJob:
         except BaseException as exc:  # never let a worker thread die silently: the UI shows this
             self._failure = f"{type(exc).__name__}: {exc}"[:300]
         finally:
-            self._fill_missing()
-            self._finished.set()
+            try:
+                self._fill_missing()
+            finally:
+                self._close_store()
+                self._finished.set()
 
     async def _run(self) -> None:
-        task = asyncio.ensure_future(run_rows(self.rows, self.spec, self._engine, concurrency=self.concurrency,
-                                              only=self.todo, on_result=self._record, cancel=self._cancel))
+        task = asyncio.ensure_future(execute(self.job, store=self.store, run_id=self.run_id, only=self.only,
+                                             on_result=self._record, cancel=self._cancel, engine=self._engine))
         with self._lock:
             self._loop, self._task = asyncio.get_running_loop(), task
         if self._cancel.is_set():
@@ -145,10 +171,29 @@ class RowJob:
 
     def _fill_missing(self) -> None:
         with self._lock:
-            for i in self.todo:
-                if i not in self._results:
-                    reason = STOPPED if self._cancel.is_set() else NOT_RUN
-                    self._results[i] = RowResult(i, status="cancelled", error=reason)
+            missing = [i for i in self.todo if i not in self._results]
+            for i in missing:
+                reason = STOPPED if self._cancel.is_set() else NOT_RUN
+                self._results[i] = RowResult(i, status="cancelled", error=reason)
+        if self.store is not None and self.run_id is not None:
+            for i in missing:  # the store shows what the page shows; a resume picks these rows up
+                self.store.save_result(self.run_id, self._results[i])
+
+    def _close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+def unanswered(store: Store, run_id: int, rows: int) -> list[int]:
+    """Rows of a run with no final result yet: never sent, stopped, or held back by the budget."""
+    done = {r.row for r in store.results(run_id) if r.status in FINAL}
+    return [i for i in range(rows) if i not in done]
+
+
+def interrupted(store: Store, limit: int = 20) -> list[RunInfo]:
+    """Those of the latest `limit` runs that still have unanswered rows, newest first."""
+    maybe = [r for r in store.runs(limit) if r.ok + r.failed + r.review < r.rows]
+    return [r for r in maybe if unanswered(store, r.id, r.rows)]
 
 
 def stream_sync(transcript: str, template: Template, engine: Engine, parts: list[str],

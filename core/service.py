@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .engine import Engine
 from .engines import choose_engine
 from .pipeline import RunOptions, answer_params, build_engine
 from .plan import RowPlan
@@ -58,14 +59,24 @@ def _start(store: Store, job: RunJob, engine: str) -> int:
                            text_column=job.plan.spec.text_column or "", rows=len(job.df))
 
 
+def open_run(store: Store, job: RunJob) -> int:
+    """Record a new run of `job` in the store now and return its id (before any row is sent)."""
+    name, _ = choose_engine(job.settings, job.engine)
+    return _start(store, job, name)
+
+
 async def execute(job: RunJob, *, store: Store | None = None, run_id: int | None = None,
                   only: Sequence[int] | None = None, on_result: OnResult | None = None,
-                  cancel: threading.Event | None = None) -> RunOutcome:
-    """Run the job (or only some rows of run `run_id`), saving each result the moment it arrives."""
+                  cancel: threading.Event | None = None, engine: Engine | None = None) -> RunOutcome:
+    """Run the job (or only some rows of run `run_id`), saving each result the moment it arrives.
+
+    A given `engine` (build_engine's, wrapped by the caller) is used instead of a new one and closed after.
+    """
     check_spec(job.plan.spec, list(job.df.columns))
     name, notice = choose_engine(job.settings, job.engine)
     rows = table_rows(job.df, job.plan.spec.text_column)
-    engine = build_engine(job.settings, name, job.plan.task, job.options, store)
+    if engine is None:
+        engine = build_engine(job.settings, name, job.plan.task, job.options, store)
     if store is not None and run_id is None:
         run_id = _start(store, job, name)
     keys = row_keys(job, name, rows) if store is not None else []

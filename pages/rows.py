@@ -1,7 +1,8 @@
-"""Rows: one prompt per row. Choose the task, check the messages, run, fix answers by hand, download."""
+"""Rows: one prompt per row. Choose the task, check the messages and the quote, run, fix answers by hand,
+re-run or resume what needs it, download."""
 import streamlit as st
 
-from ui import results, rows
+from ui import rerun, reopen, results, rows
 from ui import run as runs
 from ui import state as S
 from ui.i18n import t
@@ -10,6 +11,7 @@ from ui.upload import need_table
 
 frame("rows")
 st.title(t("rows.title"))
+reopen.offer()  # a run cut short, in this session or an earlier one
 table = need_table()
 
 rows.task_picker()
@@ -18,6 +20,7 @@ rows.labels_editor()
 plan = rows.checked_plan(table)
 if plan is not None:
     rows.preview(plan, table)
+    rows.quote(plan, table)
 rows.run_button(plan, table)
 rows.message()
 
@@ -26,6 +29,7 @@ if runs.pending():  # live() folds a finished run in and redraws the page
 elif S.get(S.RUN) is not None:
     results.metrics()
     edited = results.editor()
-    results.rerun_buttons()
+    rerun.buttons()
     results.downloads(edited)
     results.label_chart(edited)
+    results.details()

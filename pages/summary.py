@@ -1,7 +1,8 @@
-"""Summary: meeting minutes of the whole transcript, streamed as written, then edited and downloaded."""
+"""Summary: minutes of the whole transcript by map-reduce (or, offline, an extractive summary), streamed as written,
+then checked against their sources, edited and downloaded."""
 import streamlit as st
 
-from ui import summary
+from ui import minutes, minutes_offline, minutes_view, summary
 from ui.i18n import t
 from ui.prompts import SUMMARY_TASK
 from ui.shell import frame
@@ -14,7 +15,13 @@ table = need_table()
 
 text = summary.transcript(table)
 summary.facts(text)
-if summary.write_button(text):
-    summary.write(text)
+if summary.offline():
+    minutes_offline.settings()
+    if summary.write_button(text, summary.EXTRACT):
+        minutes_offline.write(text)
+else:
+    minutes.settings(table)
+    if summary.write_button(text, summary.MINUTES):
+        minutes.write(table)
 summary.problem()
-summary.result()
+minutes_view.result(table)

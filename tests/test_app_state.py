@@ -4,6 +4,7 @@ import tomllib
 
 import pytest
 
+from core.store import Store, default_store_path
 from tests.app_support import (ROOT, TEXT, UTTERANCES, connect, cp949_csv, downloads, loaded, new_app, no_crash,
                                texts, upload, wait_for_run)
 from tests.fake_openai import FakeOpenAI
@@ -42,6 +43,8 @@ def test_settings_prompt_upload_and_results_survive_page_switches():
         at.slider(key="w.temperature").set_value(0.7).run()
         at.number_input(key="w.max_tokens").set_value(300).run()
         at.number_input(key="w.concurrency").set_value(3).run()
+        at.number_input(key="w.rpm").set_value(6000).run()
+        at.number_input(key="w.budget").set_value(5.0).run()
         at.sidebar.text_area[0].input("내 시스템 프롬프트").run()
         at.button(key="b.run").click().run()
         wait_for_run(at)
@@ -52,6 +55,7 @@ def test_settings_prompt_upload_and_results_survive_page_switches():
             assert at.slider(key="w.temperature").value == 0.7
             assert at.number_input(key="w.max_tokens").value == 300
             assert at.number_input(key="w.concurrency").value == 3
+            assert at.number_input(key="w.rpm").value == 6000 and at.number_input(key="w.budget").value == 5.0
             assert at.text_input(key="w.api_key").value == "sk-session-key"
             assert at.text_input(key="w.base_url").value == srv.base_url
         assert at.sidebar.text_area[0].value == "내 시스템 프롬프트"
@@ -59,6 +63,8 @@ def test_settings_prompt_upload_and_results_survive_page_switches():
         body = srv.chat_requests()[0]
         assert (body["model"], body["temperature"], body["max_tokens"]) == ("gpt-4.1-mini", 0.7, 300)
         assert {r.auth_key for r in srv.requests} == {"sk-session-key"}
+        params = Store(default_store_path()).run(at.session_state["run"]["id"]).params
+        assert (params["rpm"], params["budget"], params["pack"]) == (6000, 5.0, 1)  # the run used them
 
 
 def test_each_task_keeps_its_own_prompt_and_reset_restores_the_preset():
@@ -174,3 +180,5 @@ def test_a_typed_key_appears_nowhere_but_on_the_wire(caplog, capfd):
     written = shown_text(at) + out + err + caplog.text + "".join(d.decode("utf-8", "replace")
                                                                 for d, _ in files.values())
     assert files and PLANTED not in written and PLANTED[8:20] not in written
+    stored = b"".join(f.read_bytes() for f in default_store_path().parent.glob("runs.sqlite3*"))
+    assert stored and PLANTED[8:20].encode() not in stored  # the run store keeps settings, never the key

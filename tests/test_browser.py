@@ -6,6 +6,7 @@ import re
 import pandas as pd
 import pytest
 
+from core.store import ENV_STORE
 from tests.browser_support import ROOT, chromium_path, launch, streamlit_app
 from tests.fake_openai import FakeOpenAI
 
@@ -30,8 +31,10 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def app_url(server):
-    with streamlit_app({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-browser-test"}) as url:
+def app_url(server, tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "runs.sqlite3"  # never the user's run store
+    with streamlit_app({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-browser-test",
+                        ENV_STORE: str(store)}) as url:
         yield url
 
 
@@ -64,10 +67,11 @@ def upload_sample(page) -> pd.DataFrame:
 
 def edit_output_cell(page, row: int, text: str) -> None:
     """Open the editor on the answer cell of `row` (0-based) with the keyboard, type, commit."""
-    grid = page.get_by_test_id("stDataFrame")
+    grid = page.get_by_test_id("stDataFrame").first  # the results; per-row details follow it
     expect(grid.get_by_role("columnheader", include_hidden=True).filter(has_text=OUT)).to_have_count(1)
     headers = [h.inner_text() for h in grid.get_by_role("columnheader", include_hidden=True).all()]
     column = next(i for i, h in enumerate(headers) if OUT in h)
+    grid.scroll_into_view_if_needed()  # the quote and metrics above push it below the fold
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
     for _ in range(column):

@@ -2,22 +2,30 @@
 import asyncio
 import threading
 
-from core.errors import EngineError
-from core.jobs import STOPPED, RowJob, stream_sync
+import pandas as pd
+import pytest
+
+from core.errors import ConfigError, EngineError
+from core.jobs import STOPPED, RowJob, interrupted, stream_sync, unanswered
+from core.plan import RowPlan
 from core.runner import RowSpec
+from core.service import RunJob
+from core.settings import ModelSettings
+from core.store import Store
 from core.templates import Template
 from tests.mock_engine import MockEngine, last_user
 
 SPEC = RowSpec(Template(system="sys", user="<data>{text}</data>"), text_column="text")
 
 
-def rows(*texts: str) -> list[dict]:
-    return [{"text": t} for t in texts]
+def rows(*texts: str, concurrency: int = 8) -> RunJob:
+    return RunJob(pd.DataFrame({"text": list(texts)}), "t.csv", RowPlan(SPEC, "out"),
+                  ModelSettings(concurrency=concurrency), engine="openai")
 
 
 def test_a_job_answers_every_row_in_the_background_and_closes_the_engine():
     engine = MockEngine()
-    job = RowJob(rows("가", "나", "다"), SPEC, engine, concurrency=2).start()
+    job = RowJob(rows("가", "나", "다", concurrency=2), engine=engine).start()
     assert job.wait(5)
     snap = job.snapshot()
     assert not snap.running and snap.done == snap.total == 3 and snap.fraction == 1.0
@@ -36,7 +44,7 @@ def test_progress_is_visible_while_rows_finish():
                     await asyncio.sleep(0.01)
             return await super().complete(messages)
 
-    job = RowJob(rows("빠름", "늦음"), SPEC, Slow(), concurrency=2).start()
+    job = RowJob(rows("빠름", "늦음", concurrency=2), engine=Slow()).start()
     deadline = threading.Event()
     while job.snapshot().done < 1 and not deadline.wait(0.01):
         pass
@@ -54,7 +62,7 @@ def test_cancel_keeps_finished_rows_and_abandons_requests_in_flight():
             return await super().complete(messages)
 
     engine = Hangs()
-    job = RowJob(rows("하나", "멈춤", "셋", "넷"), SPEC, engine, concurrency=1).start()
+    job = RowJob(rows("하나", "멈춤", "셋", "넷", concurrency=1), engine=engine).start()
     while job.snapshot().done < 1:
         job.wait(0.01)
     job.cancel()
@@ -73,7 +81,7 @@ def test_only_the_given_rows_run_and_failure_kinds_are_recorded():
                 raise EngineError("The API key was refused (bad key)", kind="auth", status=401)
             return await super().complete(messages)
 
-    job = RowJob(rows("a", "거절", "c", "d"), SPEC, Refuses(), only=[1, 3]).start()
+    job = RowJob(rows("a", "거절", "c", "d"), only=[1, 3], engine=Refuses()).start()
     assert job.wait(5)
     snap = job.snapshot()
     assert sorted(snap.results) == [1, 3] and snap.total == 2
@@ -83,11 +91,82 @@ def test_only_the_given_rows_run_and_failure_kinds_are_recorded():
 
 def test_cancel_before_start_sends_nothing():
     engine = MockEngine()
-    job = RowJob(rows("a", "b"), SPEC, engine)
+    job = RowJob(rows("a", "b"), engine=engine)
     job.cancel()
     job.start()
     assert job.wait(5)
     assert engine.calls == [] and {r.status for r in job.snapshot().results.values()} == {"cancelled"}
+
+
+class Gated(MockEngine):
+    """Holds back rows whose text has "늦음" until `gate` is set; "멈춤" never answers."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.gate = threading.Event()
+
+    async def complete(self, messages, **kw):
+        while "늦음" in last_user(messages) and not self.gate.is_set():
+            await asyncio.sleep(0.01)
+        if "멈춤" in last_user(messages):
+            await asyncio.sleep(3600)
+        return await super().complete(messages, **kw)
+
+
+def test_with_a_store_every_result_is_saved_the_moment_it_arrives(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    engine = Gated()
+    job = RowJob(rows("빠름", "늦음", concurrency=2), store=path, engine=engine).start()
+    store = Store(path)
+    assert store.run(job.run_id).rows == 2  # recorded before any row is answered
+    while not store.results(job.run_id):
+        job.wait(0.01)
+    assert [(r.row, r.status, r.output) for r in store.results(job.run_id)] == [(0, "ok", "echo:<data>빠름</data>")]
+    assert job.running
+    engine.gate.set()
+    assert job.wait(5)
+    assert [r.output for r in store.results(job.run_id)] == ["echo:<data>빠름</data>", "echo:<data>늦음</data>"]
+    assert store.run(job.run_id).finished is not None and unanswered(store, job.run_id, 2) == []
+
+
+def test_a_stopped_job_leaves_its_unanswered_rows_for_a_resume(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    job = RowJob(rows("하나", "멈춤", "셋", concurrency=1), store=path, engine=Gated()).start()
+    while job.snapshot().done < 1:
+        job.wait(0.01)
+    job.cancel()
+    assert job.wait(5)
+    store = Store(path)
+    assert [r.status for r in store.results(job.run_id)] == ["ok", "cancelled", "cancelled"]
+    assert unanswered(store, job.run_id, 3) == [1, 2]
+    assert [r.id for r in interrupted(store)] == [job.run_id]
+    again = RowJob(rows("하나", "둘", "셋"), store=path, run_id=job.run_id, only=[1, 2], engine=MockEngine()).start()
+    assert again.wait(5) and again.run_id == job.run_id
+    assert [r.output for r in store.results(job.run_id)] == [f"echo:<data>{t}</data>" for t in ("하나", "둘", "셋")]
+    assert interrupted(store) == []
+
+
+def test_rows_held_back_by_the_budget_are_cancelled_with_the_budget_kind():
+    class Budgeted(MockEngine):
+        async def complete(self, messages, **kw):
+            if "비쌈" in last_user(messages):
+                raise EngineError("Budget of $0.01 reached: not sent", kind="budget")
+            return await super().complete(messages, **kw)
+
+    job = RowJob(rows("싸다", "비쌈"), engine=Budgeted()).start()
+    assert job.wait(5)
+    snap = job.snapshot()
+    assert snap.results[1].status == "cancelled" and "Budget" in snap.results[1].error
+    assert snap.kinds == {1: "budget"} and snap.results[0].status == "ok"
+
+
+def test_a_setting_the_engine_cannot_meet_is_refused_before_anything_starts(tmp_path):
+    job = RunJob(pd.DataFrame({"text": ["a"]}), "t.csv", RowPlan(SPEC, "out", task="emotion"), ModelSettings(),
+                 engine="offline")
+    with pytest.raises(ConfigError) as refused:
+        RowJob(job, store=tmp_path / "s.sqlite3")
+    assert refused.value.code == "config.needs_model"
+    assert Store(tmp_path / "s.sqlite3").runs() == []
 
 
 def test_stream_sync_yields_deltas_keeps_them_and_closes_the_engine():

@@ -1,13 +1,20 @@
-"""Model settings from this session's sidebar, and the engine they lead to."""
+"""Model settings from this session's sidebar, the engine they lead to, the run options and the run store."""
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import streamlit as st
 
 from core.engine import Engine
 from core.engines import choose_engine, make_engine
+from core.errors import ConfigError
+from core.loaders import Table
+from core.pipeline import RunOptions
+from core.plan import RowPlan
+from core.service import RunJob
 from core.settings import ModelSettings
+from core.store import Store, default_store_path
 from ui import state as S
 
 AUTO = "auto"
@@ -59,3 +66,29 @@ def engine_for(task: str | None) -> Engine:
     settings = model_settings()
     name, _ = choose_engine(settings, requested_engine())
     return make_engine(settings, name, task=task)
+
+
+def run_options(reuse_answers: bool = True) -> RunOptions:
+    """Pacing, budget and packing from the sidebar (0 there means no limit)."""
+    return RunOptions(rpm=int(S.get(S.RPM)) or None, tpm=int(S.get(S.TPM)) or None,
+                      budget=float(S.get(S.BUDGET)) or None, pack=max(1, int(S.get(S.PACK))),
+                      reuse_answers=reuse_answers)
+
+
+def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:
+    """The row run the CLI would do with this session's table, plan and settings."""
+    return RunJob(table.df, S.get(S.UPLOAD)["name"], plan, model_settings(), run_options(reuse_answers),
+                  requested_engine())
+
+
+def store() -> Store:
+    """This session's connection to the run store (TRANSCRIPT_STUDIO_STORE, else the user's default file)."""
+    path, held = default_store_path(), S.get(S.STORE)
+    if held is None or held.path != path:
+        try:
+            held = Store(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"The run store {path} cannot be opened: {exc}", code="config.store",
+                              path=str(path)) from None
+        S.put(S.STORE, held)
+    return held

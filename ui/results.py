@@ -1,4 +1,4 @@
-"""The rows page's results: live progress while a run goes, then metrics, the editor, re-runs, downloads."""
+"""The rows page's results: live progress while a run goes, then metrics, the editor, downloads."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,16 +7,18 @@ import pandas as pd
 import streamlit as st
 
 from core.export import to_csv_bytes, to_xlsx_bytes
+from core.formats.subtitles_out import has_timings, to_srt, to_vtt
 from core.results import STATUSES, run_stats
 from ui import run as runs
 from ui import state as S
 from ui.i18n import t
-from ui.rows import start
-from ui.table import SELECT, fingerprint, fold, label_counts, with_select
+from ui.rows import money
+from ui.table import SELECT, fingerprint, label_counts, latency_histogram, row_details, with_select
 
 LIVE_EVERY = 0.5      # seconds between progress refreshes
 LIVE_MAX = 1000       # rows drawn in the live table (past that, the latest finished ones)
 EAGER_ROWS = 20_000   # larger tables build their XLSX when the button is clicked, not on every rerun
+SUBTITLE_MIME = {"srt": "application/x-subrip", "vtt": "text/vtt"}
 
 
 def status_label(status: str | None) -> str:
@@ -61,23 +63,40 @@ def live() -> None:
 
 
 def metrics() -> None:
-    """Tokens, latency and how the rows ended."""
+    """How the rows ended, then tokens, cost and latency."""
     stats = run_stats(S.get(S.RUN)["results"].values())
     c = stats.counts
-    cols = st.columns(6)
+    cols = st.columns(3)
     cols[0].metric(t("rows.m_ok"), f"{c['ok']:,}")
     cols[1].metric(t("rows.m_review"), f"{c['review']:,}")
     cols[2].metric(t("rows.m_failed"), f"{c['failed'] + c['cancelled']:,}")
+    cols = st.columns(4)
     split = t("rows.m_tokens_help", prompt=f"{stats.prompt_tokens:,}", completion=f"{stats.completion_tokens:,}")
-    cols[3].metric(t("rows.m_tokens"), f"{stats.total_tokens:,}", help=split)
-    cols[4].metric(t("rows.m_p50"), f"{stats.latency_p50:.2f}s")
-    cols[5].metric(t("rows.m_p95"), f"{stats.latency_p95:.2f}s")
+    cols[0].metric(t("rows.m_tokens"), f"{stats.total_tokens:,}", help=split)
+    cols[1].metric(t("rows.m_cost"), money(runs.cost()), help=t("rows.m_cost_help"))
+    cols[2].metric(t("rows.m_p50"), f"{stats.latency_p50:.2f}s")
+    cols[3].metric(t("rows.m_p95"), f"{stats.latency_p95:.2f}s")
+
+
+def details() -> None:
+    """Per-row tokens and latency: a histogram of response times and the numbers row by row."""
+    rows = row_details(S.get(S.RUN)["results"].values())
+    if rows.empty:
+        return
+    with st.expander(t("rows.details")):
+        hist = latency_histogram(rows["latency_s"])
+        st.bar_chart(hist.rename(t("rows.count")), x_label=t("rows.latency_axis"), y_label=t("rows.count"),
+                     sort=False, height=220)
+        st.dataframe(rows.rename(columns={"row": t("rows.d_row"), "prompt_tokens": t("rows.d_prompt"),
+                                          "completion_tokens": t("rows.d_completion"),
+                                          "latency_s": t("rows.d_latency")}),
+                     hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320))
 
 
 def editor() -> pd.DataFrame:
     """The results in an editor: only the answer (and the tick) can change; returns the edited table."""
     run, key = S.get(S.RUN), S.editor_key()
-    fold(st.session_state.get(key), run["output_column"], S.get(S.EDITS), S.get(S.SELECTED))
+    runs.absorb_edits()
     table = runs.table_now()
     view = with_select(table, S.get(S.SELECTED))
     locked = [c for c in view.columns if c not in (SELECT, run["output_column"])]
@@ -86,19 +105,6 @@ def editor() -> pd.DataFrame:
                    height=min(38 + 35 * len(view), 560))
     st.caption(t("rows.edit_hint", edited=len(S.get(S.EDITS))))
     return table
-
-
-def rerun_buttons() -> None:
-    """Send again the ticked rows or the failed ones (with the current prompt)."""
-    ticked, failed = sorted(S.get(S.SELECTED)), runs.failed_rows()
-    allowed = runs.can_rerun() and not runs.running()
-    left, right = st.columns(2)
-    left.button(t("rows.rerun_selected", n=len(ticked)), icon="🔁", key="b.rerun_selected",
-                disabled=not (allowed and ticked), on_click=start, args=(ticked,))
-    right.button(t("rows.rerun_failed", n=len(failed)), icon="🩹", key="b.rerun_failed",
-                 disabled=not (allowed and failed), on_click=start, args=(failed,))
-    if not runs.can_rerun():
-        st.caption(t("rows.rerun_other_task"))
 
 
 def _export(fmt: str, table: pd.DataFrame):
@@ -110,14 +116,30 @@ def _export(fmt: str, table: pd.DataFrame):
 
 
 def downloads(table: pd.DataFrame) -> None:
-    """CSV (UTF-8 with BOM, opens in Excel with Korean intact) and XLSX of the edited table."""
+    """CSV (UTF-8 with BOM, opens in Excel with Korean intact) and XLSX of the edited table; subtitles if timed."""
     stem = f"{Path(S.get(S.UPLOAD)['name']).stem}_{S.get(S.RUN)['output_column']}"
-    left, right = st.columns(2)
+    subtitles = _subtitles(table)
+    left, right, *more = st.columns(4 if subtitles else 2)
     left.download_button(t("rows.download_csv"), _export("csv", table), file_name=f"{stem}.csv", mime="text/csv",
                          icon="⬇️", key="d.csv", on_click="ignore", width="stretch")
     right.download_button(t("rows.download_xlsx"), _export("xlsx", table), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           icon="⬇️", key="d.xlsx", on_click="ignore", width="stretch")
+    for column, (fmt, data) in zip(more, subtitles.items()):
+        column.download_button(t(f"rows.download_{fmt}"), data, file_name=f"{stem}.{fmt}", mime=SUBTITLE_MIME[fmt],
+                               icon="🎬", key=f"d.{fmt}", on_click="ignore", width="stretch",
+                               help=t("rows.download_subtitles_help"))
+
+
+def _subtitles(table: pd.DataFrame) -> dict[str, bytes]:
+    """.srt and .vtt of the answers (hand edits included) at the original times, when every row has times."""
+    output, speaker = S.get(S.RUN)["output_column"], S.get(S.SPEAKER_COL)
+    if not has_timings(S.get(S.TABLE).df) or not table[output].astype(str).str.strip().any():
+        return {}
+    speaker = speaker if speaker in table.columns else None
+    key = (fingerprint(table), speaker)
+    return {"srt": S.memo("export.srt", key, lambda: to_srt(table, output).encode("utf-8")),
+            "vtt": S.memo("export.vtt", key, lambda: to_vtt(table, output, speaker).encode("utf-8"))}
 
 
 def label_chart(table: pd.DataFrame) -> None:

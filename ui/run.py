@@ -1,19 +1,26 @@
-"""Row runs of this session: start, stop, fold a finished job into the results, re-run some rows."""
+"""Row runs of this session: start, stop, fold a finished job into the results, re-run or resume some rows.
+
+Every run goes through core.service.execute (in a core.jobs.RowJob), so its results and the hand edits are in the
+run store as well as here; RUN["id"] names the run there.
+"""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pandas as pd
 
-from core.jobs import JobSnapshot, RowJob
+from core.jobs import JobSnapshot, RowJob, unanswered
+from core.plan import RowPlan
+from core.pricing import load_prices
 from core.results import RowResult, run_stats
-from core.runner import table_rows
+from core.service import RunJob, rows_to_rerun
 from ui import config, prompts
 from ui import state as S
 from ui.errors import kind_text
 from ui.i18n import t
-from ui.table import frame
+from ui.table import fold, frame
+
+BUDGET_KIND = "budget"  # the failure kind of rows held back by the budget
 
 
 def pending() -> bool:
@@ -33,9 +40,11 @@ def snapshot() -> JobSnapshot | None:
     return None if job is None else job["job"].snapshot()
 
 
-def _new_run(plan) -> dict[str, Any]:
-    return {"id": uuid.uuid4().hex, "task": plan.task, "output_column": plan.output_column,
-            "labels": tuple(plan.spec.labels), "results": {}, "kinds": {}}
+def new_run(plan: RowPlan, job: RunJob, row_job: RowJob) -> dict[str, Any]:
+    """A fresh results record: the run's id in the store, what it answers, and how it was asked."""
+    return {"id": row_job.run_id, "task": plan.task, "output_column": plan.output_column,
+            "labels": tuple(plan.spec.labels), "results": {}, "kinds": {}, "model": job.settings.model,
+            "engine": row_job.engine_name, "budget": 0.0}
 
 
 def clear() -> None:
@@ -49,17 +58,18 @@ def clear() -> None:
     S.bump(S.EDITOR_VERSION)
 
 
-def start(only: list[int] | None = None) -> None:
-    """Check the plan, then send the rows (all, or `only` these) in the background; raises CoreError."""
+def start(only: list[int] | None = None, reuse_answers: bool = True) -> None:
+    """Check the plan, then send all rows (a new run) or `only` these of the run shown; raises CoreError."""
+    absorb_edits()
     table = S.get(S.TABLE)
     plan = prompts.plan(table.df, S.get(S.TEXT_COL))
-    engine = config.engine_for(plan.task)
-    rows = table_rows(table.df, plan.spec.text_column)
-    if only is None:
+    job = config.run_job(plan, table, reuse_answers)
+    run = S.get(S.RUN) if only is not None else None
+    row_job = RowJob(job, store=config.store().path, run_id=run["id"] if run else None, only=only)
+    if run is None:
         clear()
-        S.put(S.RUN, _new_run(plan))
-    job = RowJob(rows, plan.spec, engine, concurrency=int(S.get(S.CONCURRENCY)), only=only).start()
-    S.put(S.JOB, {"job": job, "only": only})
+        S.put(S.RUN, new_run(plan, job, row_job))
+    S.put(S.JOB, {"job": row_job.start(), "only": only})
     S.put(S.RUN_MESSAGE, None)
 
 
@@ -80,10 +90,11 @@ def collect() -> bool:
     if run is None:
         return False
     run["results"].update(snap.results)
-    for row in snap.results:
+    for row in snap.results:  # the store dropped these rows' edits too: the new answer replaces them
         run["kinds"].pop(row, None)
         S.get(S.EDITS).pop(row, None)
     run["kinds"].update(snap.kinds)
+    run["budget"] = job["job"].job.options.budget or 0.0  # what the message says, even if the sidebar changes
     S.get(S.SELECTED).clear()  # the editor starts afresh below: its ticks go too
     S.bump(S.EDITOR_VERSION)
     S.put(S.RUN_MESSAGE, ("finished", snap))
@@ -92,13 +103,16 @@ def collect() -> bool:
 
 def outcome(snap: JobSnapshot) -> tuple[str, str]:
     """How a finished run ended, in words: (error|warning|success, message)."""
-    results = list(snap.results.values())
-    c = run_stats(results).counts
+    c = run_stats(snap.results.values()).counts
+    failed = [kind for kind in snap.kinds.values() if kind != BUDGET_KIND]
     if snap.failure:
         return "error", t("rows.msg_failure", detail=snap.failure)
-    if snap.kinds:
-        kind = max(set(snap.kinds.values()), key=list(snap.kinds.values()).count)
-        return "error", t("rows.msg_failed", failed=c["failed"], total=snap.total, reason=kind_text(kind))
+    if BUDGET_KIND in snap.kinds.values():
+        held = sum(kind == BUDGET_KIND for kind in snap.kinds.values())
+        return "warning", t("rows.msg_budget", held=held, total=snap.total, budget=f"{S.get(S.RUN)['budget']:.2f}")
+    if failed:
+        return "error", t("rows.msg_failed", failed=c["failed"], total=snap.total,
+                          reason=kind_text(max(set(failed), key=failed.count)))
     if c["cancelled"]:
         return "warning", t("rows.msg_stopped", done=snap.total - c["cancelled"], total=snap.total)
     if c["failed"]:
@@ -120,7 +134,9 @@ def reasons(res: dict[int, RowResult], kinds: dict[int, str]) -> dict[int, str]:
     """A readable reason for every row that has no plain answer."""
     out: dict[int, str] = {}
     for row, r in res.items():
-        if r.status == "failed":
+        if kinds.get(row) == BUDGET_KIND:
+            out[row] = t("rows.reason_budget")
+        elif r.status == "failed":
             out[row] = kind_text(kinds[row]) if row in kinds else r.error
         elif r.status in ("skipped", "cancelled", "review"):
             out[row] = t(f"status_reason.{r.status}")
@@ -137,21 +153,58 @@ def table_now() -> pd.DataFrame | None:
     return frame(table.df, res.values(), run["output_column"], S.get(S.EDITS), reasons(res, kinds))
 
 
-def failed_rows() -> list[int]:
-    """Rows whose call failed or was stopped, in order."""
+def cost() -> float | None:
+    """What the run shown cost at standard prices (0 offline; None when the model has no known price)."""
+    run = S.get(S.RUN)
+    if run["engine"] != "openai":
+        return 0.0
+    stats = run_stats(run["results"].values())
+    return load_prices().cost(run["model"], stats.prompt_tokens, stats.completion_tokens)
+
+
+def absorb_edits() -> None:
+    """Copy the results editor's pending changes into session state and save new hand edits in the store."""
     run = S.get(S.RUN)
     if run is None:
-        return []
-    return sorted(r for r, res in run["results"].items() if res.status in ("failed", "cancelled"))
+        return
+    edits = S.get(S.EDITS)
+    before = dict(edits)
+    fold(S.widget_state(S.editor_key()), run["output_column"], edits, S.get(S.SELECTED))
+    changed = [row for row, text in edits.items() if before.get(row) != text]
+    if changed and run["id"] is not None:
+        store = config.store()
+        for row in changed:
+            store.save_edit(run["id"], row, edits[row])
 
 
 def can_rerun() -> bool:
     """Re-running rows only makes sense with the task and output column the results came from."""
     run, table = S.get(S.RUN), S.get(S.TABLE)
-    if run is None or table is None:
+    if run is None or table is None or run["id"] is None:
         return False
     try:
         plan = prompts.plan(table.df, S.get(S.TEXT_COL))
     except Exception:
         return False
     return plan.output_column == run["output_column"]
+
+
+def rows_for(which: str) -> list[int]:
+    """Rows a re-run would send: failed, changed (prompt or settings), selected or unanswered (resume).
+
+    Hand-edited rows are left out unless the user ticked "replace my edits".
+    """
+    run, table = S.get(S.RUN), S.get(S.TABLE)
+    if not can_rerun():
+        return []
+    keep = not S.get(S.REPLACE_EDITS)
+    edited = set(S.get(S.EDITS)) if keep else set()
+    if which == "selected":
+        return [i for i in sorted(S.get(S.SELECTED)) if i not in edited]
+    job = config.run_job(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
+    key = (which, run["id"], S.get(S.EDITOR_VERSION), tuple(sorted(edited)), hash(job.plan.spec),
+           job.settings, job.options, job.engine, S.get(S.UPLOAD)["id"])
+    if which == "unanswered":
+        return S.memo("rerun.unanswered", key, lambda: [
+            i for i in unanswered(config.store(), run["id"], len(table.df)) if i not in edited])
+    return S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(config.store(), run["id"], job, which, keep))

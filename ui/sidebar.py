@@ -1,4 +1,4 @@
-"""The sidebar on every page: language, the system prompt (the main knob), model and connection."""
+"""The sidebar on every page: language, the system prompt (the main knob), model, throughput, connection."""
 from __future__ import annotations
 
 import streamlit as st
@@ -13,6 +13,9 @@ MAX_TOKENS_LIMIT = 128_000
 MAX_CONCURRENCY = 64
 MAX_TIMEOUT = 1800  # seconds: local models on a CPU can take minutes per answer
 MAX_RETRIES = 10
+MAX_RPM, MAX_TPM = 100_000, 100_000_000  # well above any account's limits
+MAX_BUDGET = 10_000.0
+MAX_PACK = 50
 
 
 def render(task: str) -> None:
@@ -21,6 +24,7 @@ def render(task: str) -> None:
         language()
         system_prompt(task)
         model()
+        throughput()
         connection()
         run_status()
 
@@ -54,6 +58,18 @@ def model() -> None:
                       **S.bind_key(S.MAX_TOKENS))
     right.number_input(t("sidebar.concurrency"), 1, MAX_CONCURRENCY, step=1, help=t("sidebar.concurrency_help"),
                        **S.bind_key(S.CONCURRENCY))
+
+
+def throughput() -> None:
+    """Throughput and spend: pace under rate limits, stop at a budget, pack short rows into one request."""
+    with st.expander(t("sidebar.throughput"), expanded=bool(S.get(S.BUDGET))):
+        left, right = st.columns(2)
+        left.number_input(t("sidebar.rpm"), 0, MAX_RPM, step=10, help=t("sidebar.rpm_help"), **S.bind_key(S.RPM))
+        right.number_input(t("sidebar.tpm"), 0, MAX_TPM, step=10_000, help=t("sidebar.tpm_help"),
+                           **S.bind_key(S.TPM))
+        left.number_input(t("sidebar.budget"), 0.0, MAX_BUDGET, step=0.5, format="%.2f", help=t("sidebar.budget_help"),
+                          **S.bind_key(S.BUDGET))
+        right.number_input(t("sidebar.pack"), 1, MAX_PACK, step=1, help=t("sidebar.pack_help"), **S.bind_key(S.PACK))
 
 
 def connection() -> None:

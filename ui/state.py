@@ -34,19 +34,34 @@ MODEL, TEMPERATURE, MAX_TOKENS = "model", "temperature", "max_tokens"
 CONCURRENCY, BASE_URL, ENGINE = "concurrency", "base_url", "engine"
 TIMEOUT, MAX_RETRIES = "timeout", "max_retries"
 API_KEY = "api_key"              # this session's key: only ever in memory, never written anywhere
+# Throughput and spend (0 means no limit)
+RPM, TPM = "rpm", "tpm"          # requests / tokens per minute to pace under
+BUDGET = "budget"                # USD: requests past it are not sent
+PACK = "pack"                    # rows per request (1: one row each)
 # Row runs
-JOB = "job"                      # {"job": RowJob, "run": run dict it belongs to, "only": rows or None} or None
-RUN = "run"                      # see ui.run.new_run: task, output column, labels, results, kinds
-EDITS = "edits"                  # row -> the output text the user typed
+JOB = "job"                      # {"job": RowJob, "only": rows or None} or None
+RUN = "run"                      # see ui.run.new_run: store id, task, output column, labels, results, kinds, budget
+EDITS = "edits"                  # row -> the output text the user typed (also saved in the store)
+REPLACE_EDITS = "replace_edits"  # True: re-runs may overwrite hand-edited rows
 SELECTED = "selected"            # rows ticked for a re-run
 EDITOR_VERSION = "editor_version"  # bumped when results change underneath the editor (resets its widget)
 RUN_MESSAGE = "run_message"      # ("error", exception) or ("finished", JobSnapshot): how the last run went
 MEMO = "memo"                    # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
+STORE = "store"                  # this session's connection to the run store (core.store.Store), opened on first use
+# The history
+HISTORY_RUN = "history_run"      # the run id picked on the History page, or None
+CONFIRM_DELETE = "confirm_delete"  # the run id waiting for "yes, delete", or None
 # The summary
 SUMMARY = "summary"              # the minutes text (as streamed, then as edited)
 SUMMARY_VERSION = "summary_version"
 SUMMARY_USAGE = "summary_usage"  # core.engine.Completion of the last summary, or None
 SUMMARY_ERROR = "summary_error"  # the exception of the last failed attempt, or None
+SUMMARY_RUN = "summary_run"      # {"upload": id, "kind": "minutes" | "extract", "result": MinutesResult or None}
+                                 # behind what SUMMARY holds, or None
+ACTIONS = "actions"              # the minutes' action items as edited (DataFrame), or None
+ACTIONS_VERSION = "actions_version"  # bumped when edits are folded in (the editor starts fresh)
+CHUNK_TOKENS = "chunk_tokens"    # minutes chunk size in tokens, or None for the model's default
+SENTENCES = "summary_sentences"  # offline summary length in sentences, or None for automatic
 
 CUSTOM = "custom"
 EDITOR_KEY = "results_editor"
@@ -61,9 +76,13 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     MAX_TOKENS: lambda: _DEFAULT_MODEL.max_tokens, CONCURRENCY: lambda: _DEFAULT_MODEL.concurrency,
     BASE_URL: lambda: "", ENGINE: lambda: "auto", API_KEY: lambda: "",
     TIMEOUT: lambda: int(_DEFAULT_MODEL.timeout), MAX_RETRIES: lambda: _DEFAULT_MODEL.max_retries,
-    JOB: lambda: None, RUN: lambda: None, EDITS: dict, SELECTED: set, EDITOR_VERSION: lambda: 0,
-    RUN_MESSAGE: lambda: None, MEMO: dict,
+    RPM: lambda: 0, TPM: lambda: 0, BUDGET: lambda: 0.0, PACK: lambda: 1,
+    JOB: lambda: None, RUN: lambda: None, EDITS: dict, REPLACE_EDITS: lambda: False, SELECTED: set,
+    EDITOR_VERSION: lambda: 0, RUN_MESSAGE: lambda: None, MEMO: dict, STORE: lambda: None,
+    HISTORY_RUN: lambda: None, CONFIRM_DELETE: lambda: None,
     SUMMARY: lambda: "", SUMMARY_VERSION: lambda: 0, SUMMARY_USAGE: lambda: None, SUMMARY_ERROR: lambda: None,
+    SUMMARY_RUN: lambda: None, ACTIONS: lambda: None, ACTIONS_VERSION: lambda: 0, CHUNK_TOKENS: lambda: None,
+    SENTENCES: lambda: None,
 }
 
 
@@ -117,6 +136,11 @@ def set_widget(widget: str, value: Any) -> None:
 def editor_key() -> str:
     """The key of the results editor now; a new version starts with no pending edits."""
     return f"{EDITOR_KEY}.{st.session_state[EDITOR_VERSION]}"
+
+
+def widget_state(widget: str) -> Any:
+    """A widget's current state, or None when it is not drawn (yet)."""
+    return st.session_state.get(widget)
 
 
 def bump(key: str) -> None:

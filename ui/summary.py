@@ -1,23 +1,22 @@
-"""The summary page's parts: the transcript as one text, minutes streamed as written, edit, download."""
+"""The summary page's shared parts: the transcript, which engine writes, keeping what was written, the result."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from core.engine import Completion
-from core.jobs import stream_sync
 from core.loaders import Table
 from core.summary import transcript_text
-from core.tasks import get_task
 from core.tokens import count_text
-from ui import config, prompts
+from ui import config
 from ui import state as S
-from ui.errors import capture, show
-from ui.i18n import t
+from ui.errors import show
+from ui.i18n import has, t
 
-LONG_TOKENS = 100_000  # past this, one request may not fit a model's context
+MINUTES, EXTRACT = "minutes", "extract"  # map-reduce minutes by a model; the offline engine's extractive summary
 
 
 def transcript(table: Table) -> str:
@@ -34,66 +33,82 @@ def facts(text: str) -> None:
     cols[0].metric(t("summary.lines"), f"{text.count(chr(10)) + 1 if text else 0:,}")
     cols[1].metric(t("summary.chars"), f"{len(text):,}")
     cols[2].metric(t("summary.tokens") if tokens.exact else t("summary.tokens_rough"), f"{tokens.tokens:,}")
-    if tokens.tokens > LONG_TOKENS:
-        st.warning(t("summary.long", tokens=f"{tokens.tokens:,}"), icon="📏")
     with st.expander(t("summary.show_transcript")):
         st.code(text[:20_000] or "—", language=None, wrap_lines=True)
 
 
-def write_button(text: str) -> bool:
-    """The button that starts writing the minutes."""
-    label = t("summary.rewrite") if S.get(S.SUMMARY) else t("summary.write")
-    return st.button(label, type="primary", icon="✍️", key="b.summary_write", disabled=not text.strip())
-
-
-def write(text: str) -> None:
-    """Stream the minutes onto the page as they are written, then keep them (even a partial answer)."""
-    S.put(S.SUMMARY_ERROR, None)
-    template = get_task(prompts.SUMMARY_TASK).build(system=prompts.system_text(prompts.SUMMARY_TASK))
+def offline() -> bool:
+    """Whether the offline engine writes here (no key: the core chose it, or the user asked for it)."""
     try:
-        engine = config.engine_for(prompts.SUMMARY_TASK)
-    except Exception as exc:
-        S.put(S.SUMMARY_ERROR, capture(exc))
+        return config.engine_choice()[0] == "offline"
+    except Exception:  # a bad engine name is shown by the page frame; writing then reports it again
+        return False
+
+
+def write_button(text: str, kind: str) -> bool:
+    """The button that starts writing (minutes, or the offline engine's extractive summary)."""
+    made = current()
+    again = made is not None and made["kind"] == kind
+    labels = {MINUTES: ("summary.write", "summary.rewrite"), EXTRACT: ("minutes.extract", "minutes.reextract")}
+    return st.button(t(labels[kind][again]), type="primary", icon="✍️", key="b.summary_write",
+                     disabled=not text.strip())
+
+
+def keep(kind: str, markdown: str, usage: Completion | None, result: Any = None) -> None:
+    """Make this the page's summary (the text, how it was made, the structured result), fresh editors."""
+    S.put(S.SUMMARY, markdown)
+    S.put(S.SUMMARY_USAGE, usage)
+    S.put(S.SUMMARY_RUN, {"upload": S.get(S.UPLOAD)["id"], "kind": kind, "result": result})
+    S.put(S.ACTIONS, result.action_items() if result is not None else None)
+    S.bump(S.SUMMARY_VERSION)
+    S.bump(S.ACTIONS_VERSION)
+
+
+def current() -> dict | None:
+    """What the summary holds, when it was made from the table loaded now."""
+    run = S.get(S.SUMMARY_RUN)
+    upload = S.get(S.UPLOAD)
+    return run if run is not None and upload is not None and run["upload"] == upload["id"] else None
+
+
+def tell(exc: BaseException) -> None:
+    """An error in plain words: the minutes' own message for its code, else the app's (ui/errors.py)."""
+    key = "minutes.error_" + str(getattr(exc, "code", "")).replace(".", "_")
+    if not has(key):
+        show(exc)
         return
-    parts: list[str] = []
-    usage: list[Completion] = []
-    try:
-        with st.container(border=True):
-            st.write_stream(stream_sync(text, template, engine, parts, on_usage=usage.append), cursor="▌")
-    except Exception as exc:
-        S.put(S.SUMMARY_ERROR, capture(exc))
-    finally:  # also when the user stops the script mid-stream: what was written is kept
-        if parts or not S.get(S.SUMMARY_ERROR):
-            S.put(S.SUMMARY, "".join(parts))
-            S.put(S.SUMMARY_USAGE, usage[-1] if usage else None)
-            S.bump(S.SUMMARY_VERSION)
-    st.rerun()
+    st.error(t(key), icon="⚠️")
+    st.caption(t("errors.detail", detail=getattr(exc, "message", str(exc))))
 
 
 def problem() -> None:
     """Why the last attempt failed (what was written before the failure is kept below)."""
     if S.get(S.SUMMARY_ERROR) is not None:
-        show(S.get(S.SUMMARY_ERROR))
+        tell(S.get(S.SUMMARY_ERROR))
 
 
-def result() -> None:
-    """The minutes: usage, a rendered view, an editable text, and downloads of the edited text."""
-    if not S.get(S.SUMMARY):
+def metrics(usage: Completion | None, requests: int | None) -> None:
+    """Requests, tokens and time of the last writing (tokens only when a model wrote)."""
+    if usage is None:
         return
-    usage = S.get(S.SUMMARY_USAGE)
-    if usage is not None:
-        cols = st.columns(3)
-        cols[0].metric(t("summary.m_tokens"), f"{usage.prompt_tokens + usage.completion_tokens:,}")
-        cols[1].metric(t("summary.m_output"), f"{usage.completion_tokens:,}")
-        cols[2].metric(t("summary.m_seconds"), f"{usage.latency:.1f}s")
-    view, edit = st.tabs([t("summary.view"), t("summary.edit")])
+    shown = [] if requests is None else [(t("summary.m_requests"), f"{requests:,}"),
+                                         (t("summary.m_tokens"), f"{usage.prompt_tokens + usage.completion_tokens:,}"),
+                                         (t("summary.m_output"), f"{usage.completion_tokens:,}")]
+    shown.append((t("summary.m_seconds"), f"{usage.latency:.1f}s"))
+    for col, (label, value) in zip(st.columns(len(shown)), shown):
+        col.metric(label, value)
+
+
+def text_tabs() -> Any:
+    """The text as rendered and as editable Markdown; returns the third tab (the sources) to fill."""
+    view, edit, sources = st.tabs([t("summary.view"), t("summary.edit"), t("summary.sources")])
     with edit:
         st.text_area(t("summary.edit_label"), height=480, help=t("summary.edit_help"),
                      **S.bind(f"w.summary.{S.get(S.SUMMARY_VERSION)}", S.get(S.SUMMARY),
                               lambda v: S.put(S.SUMMARY, v)))
     with view, st.container(border=True):
         st.markdown(S.get(S.SUMMARY))
-    downloads(S.get(S.SUMMARY))
+    return sources
 
 
 def plain_text(markdown: str) -> str:
@@ -106,11 +121,20 @@ def plain_text(markdown: str) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def downloads(text: str) -> None:
-    """The minutes as .md (UTF-8) and .txt (UTF-8 with BOM, so Korean Notepad reads it)."""
-    stem = f"{Path(S.get(S.UPLOAD)['name']).stem}_{t('summary.file_stem')}"
-    left, right = st.columns(2)
-    left.download_button(t("summary.download_md"), text.encode("utf-8"), file_name=f"{stem}.md",
-                         mime="text/markdown", icon="⬇️", key="d.md", on_click="ignore", width="stretch")
-    right.download_button(t("summary.download_txt"), plain_text(text).encode("utf-8-sig"), file_name=f"{stem}.txt",
-                          mime="text/plain", icon="⬇️", key="d.txt", on_click="ignore", width="stretch")
+def stem() -> str:
+    """The start of every download's file name: the uploaded file's name and what it holds."""
+    return f"{Path(S.get(S.UPLOAD)['name']).stem}_{t('summary.file_stem')}"
+
+
+def downloads(text: str, structured: bytes | None = None) -> None:
+    """The text as .md (UTF-8) and .txt (UTF-8 with BOM, so Korean Notepad reads it); the structured result as .json."""
+    cols = st.columns(3 if structured is not None else 2)
+    cols[0].download_button(t("summary.download_md"), text.encode("utf-8"), file_name=f"{stem()}.md",
+                            mime="text/markdown", icon="⬇️", key="d.md", on_click="ignore", width="stretch")
+    cols[1].download_button(t("summary.download_txt"), plain_text(text).encode("utf-8-sig"),
+                            file_name=f"{stem()}.txt", mime="text/plain", icon="⬇️", key="d.txt",
+                            on_click="ignore", width="stretch")
+    if structured is not None:
+        cols[2].download_button(t("summary.download_json"), structured, file_name=f"{stem()}.json",
+                                mime="application/json", icon="⬇️", key="d.json", on_click="ignore",
+                                width="stretch")

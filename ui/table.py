@@ -62,3 +62,26 @@ def fingerprint(table: pd.DataFrame) -> int:
     """A cheap content hash, to reuse export bytes while the table has not changed."""
     body = int(pd.util.hash_pandas_object(table, index=False).sum()) if len(table) else 0
     return hash((tuple(map(str, table.columns)), len(table), body))
+
+
+def row_details(results: Iterable[RowResult]) -> pd.DataFrame:
+    """Row number (from 1), status, tokens and latency of every row that was sent, in row order."""
+    sent = sorted((r for r in results if r.status in ("ok", "review", "failed") and r.latency > 0),
+                  key=lambda r: r.row)
+    return pd.DataFrame({"row": [r.row + 1 for r in sent], "status": [r.status for r in sent],
+                         "prompt_tokens": [r.prompt_tokens for r in sent],
+                         "completion_tokens": [r.completion_tokens for r in sent],
+                         "latency_s": [round(r.latency, 3) for r in sent]})
+
+
+def latency_histogram(latencies: pd.Series, bins: int = 12) -> pd.Series:
+    """How many rows took how long: counts per equal-width band of seconds, labelled "0.10–0.20s"."""
+    values = latencies.astype(float)
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-3:  # all alike: one band (pd.cut cannot split a zero-width range)
+        return pd.Series({f"{low:.2f}s": len(values)}, dtype="int64")
+    width = (high - low) / bins
+    edges = [low + width * k for k in range(bins)] + [high]
+    counts = pd.cut(values, edges, include_lowest=True).value_counts(sort=False)
+    labels = [f"{a:.2f}–{b:.2f}s" for a, b in zip(edges, edges[1:])]
+    return pd.Series(counts.to_numpy(), index=labels, dtype="int64")

@@ -1,0 +1,20 @@
+"""History: every run in the store. Reopen one on the Rows page, resume it, download it again, or delete it."""
+import streamlit as st
+
+from ui import history
+from ui.i18n import t
+from ui.shell import frame
+
+frame("history")
+st.title(t("history.title"))
+st.caption(t("history.intro"))
+runs = history.listing()
+if not runs:
+    st.info(t("history.empty"), icon="🗂️")
+    st.stop()
+
+history.overview(runs)
+run = history.picker(runs)
+history.open_buttons(run)
+history.downloads(run)
+history.delete(run)

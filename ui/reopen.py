@@ -1,0 +1,105 @@
+"""Bringing a stored run back into the session: its table, prompt, model and results; resuming it."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from core.errors import CoreError
+from core.jobs import interrupted, unanswered
+from core.loaders import Table
+from core.loaders.columns import guess_speaker_column, guess_text_column
+from core.store import RunInfo
+from ui import config, prompts
+from ui import run as runs
+from ui import state as S
+from ui.i18n import t
+from ui.rows import start
+
+TABLE_BOUND = (S.SUMMARY, S.SUMMARY_USAGE, S.SUMMARY_ERROR)  # what a new table makes meaningless, as on upload
+
+
+def when(info: RunInfo) -> str:
+    """The run's start as local date and time."""
+    return datetime.fromtimestamp(info.created).strftime("%Y-%m-%d %H:%M")
+
+
+def _table(info: RunInfo) -> Table:
+    df = config.store().run_input(info.id)
+    text = info.text_column if info.text_column in df.columns else guess_text_column(df)
+    kind = Path(info.file_name).suffix.lstrip(".").lower() or "table"
+    return Table(df, info.file_name, kind, text_column=text, speaker_column=guess_speaker_column(df, text))
+
+
+def _restore_prompt(info: RunInfo) -> None:
+    task = info.task if info.task in prompts.task_names() else S.CUSTOM
+    S.put(S.TASK, task)
+    labels = info.params.get("labels") or []
+    if labels and task != S.CUSTOM and prompts.preset(task).kind == "label":
+        prompts.set_labels(task, labels)
+    prompts.set_system(task, info.system)
+    prompts.set_template(task, info.template)
+    if task == S.CUSTOM:
+        S.put(S.CUSTOM_OUTPUT, info.output_column)
+
+
+def _restore_model(info: RunInfo) -> None:
+    """The model and the settings that decide an answer, so re-runs and resumes ask the same question."""
+    if info.engine != "openai":
+        return
+    S.put(S.MODEL, info.model)
+    if "temperature" in info.params:
+        S.put(S.TEMPERATURE, float(info.params["temperature"]))
+    if "max_tokens" in info.params:
+        S.put(S.MAX_TOKENS, int(info.params["max_tokens"]))
+
+
+def reopen(run_id: int) -> None:
+    """Make a stored run the session's table and results, as if it had just been run here."""
+    store = config.store()
+    info = store.run(run_id)
+    table = _table(info)
+    runs.clear()
+    S.put(S.UPLOAD, {"name": info.file_name, "data": b"", "id": uuid.uuid4().hex})
+    S.put(S.TABLE, table)
+    S.put(S.TEXT_COL, table.text_column)
+    S.put(S.SPEAKER_COL, table.speaker_column)
+    for key in TABLE_BOUND:
+        S.put(key, S.DEFAULTS[key]())
+    S.bump(S.SUMMARY_VERSION)
+    _restore_prompt(info)
+    _restore_model(info)
+    results = {r.row: r for r in store.results(run_id)}
+    task = S.get(S.TASK)
+    S.put(S.RUN, {"id": run_id, "task": None if task == S.CUSTOM else task, "output_column": info.output_column,
+                  "labels": tuple(info.params.get("labels") or ()), "results": results, "kinds": {},
+                  "model": info.model, "engine": info.engine, "budget": 0.0})
+    S.get(S.EDITS).update({row: results[row].output for row in store.edited_rows(run_id) if row in results})
+
+
+def resume(run_id: int) -> None:
+    """Reopen a run and ask only for its rows without an answer (answers already stored cost nothing)."""
+    reopen(run_id)
+    rows = runs.rows_for("unanswered")
+    if rows:
+        start(rows, reuse_answers=True)
+
+
+def offer() -> None:
+    """On the rows page of a session without results: the latest run cut short, and a button to finish it."""
+    if runs.pending() or S.get(S.RUN) is not None:
+        return  # the session's own run has its Resume button under its results
+    try:
+        found = interrupted(config.store())
+    except CoreError:  # no run store: nothing to offer; Run says why when it is pressed
+        return
+    if not found:
+        return
+    info = found[0]
+    missing = len(unanswered(config.store(), info.id, info.rows))
+    with st.container(border=True):
+        st.markdown(t("history.unfinished", file=info.file_name, when=when(info), n=missing, total=info.rows))
+        st.button(t("history.resume", n=missing), icon="⏯️", key="b.resume_offer", type="primary",
+                  on_click=resume, args=(info.id,), help=t("history.resume_help"))
