@@ -61,12 +61,13 @@ class OpenAIEngine:
     async def stream(self, messages: list[Message], on_usage: Callable[[Completion], None] | None = None
                      ) -> AsyncIterator[str]:
         """Yield text deltas as they arrive; `on_usage` receives the totals at the end."""
-        started, parts, usage = time.perf_counter(), [], None
+        started, parts, usage, finish = time.perf_counter(), [], None, None
         try:
             events = await self.client.chat.completions.create(
                 messages=messages, stream=True, stream_options={"include_usage": True}, **self._params())
             async for chunk in events:
                 usage = chunk.usage or usage
+                finish = (chunk.choices[0].finish_reason if chunk.choices else None) or finish
                 delta = chunk.choices[0].delta.content if chunk.choices else None
                 if delta:
                     parts.append(delta)
@@ -75,7 +76,7 @@ class OpenAIEngine:
             raise self._translate(exc) from None
         if on_usage:
             on_usage(Completion("".join(parts), usage.prompt_tokens if usage else 0,
-                                usage.completion_tokens if usage else 0, time.perf_counter() - started))
+                                usage.completion_tokens if usage else 0, time.perf_counter() - started, finish))
 
     async def list_models(self) -> list[str]:
         """The model ids the endpoint offers."""

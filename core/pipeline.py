@@ -101,6 +101,25 @@ class StoredEngine(_Layer):
         self.store.save_answer(key, done.text, done.prompt_tokens, done.completion_tokens)
         return done
 
+    async def stream(self, messages: list[Message], on_usage: Callable[[Completion], None] | None = None
+                     ) -> AsyncIterator[str]:
+        """The stored answer in one piece, or the stream, stored once it has ended whole."""
+        key = request_key(self.model, messages, self.params)
+        hit = self.store.answer(key) if self.reuse else None
+        if hit is not None:
+            self.served += 1
+            yield hit[0]
+            if on_usage:
+                on_usage(Completion(hit[0], 0, 0, 0.0, "stored"))
+            return
+        ended: list[Completion] = []
+        async for delta in self.inner.stream(messages, on_usage=ended.append):
+            yield delta
+        if ended and ended[-1].finish_reason == "stop":  # a cut-off answer is not worth keeping
+            self.store.save_answer(key, ended[-1].text, ended[-1].prompt_tokens, ended[-1].completion_tokens)
+        if on_usage and ended:
+            on_usage(ended[-1])
+
 
 @dataclass(frozen=True)
 class RunOptions:

@@ -2,7 +2,7 @@
 re-run or resume what needs it, download."""
 import streamlit as st
 
-from ui import rerun, reopen, results, rows
+from ui import fillers, rerun, reopen, results, rows
 from ui import run as runs
 from ui import state as S
 from ui.i18n import t
@@ -17,6 +17,7 @@ table = need_table()
 rows.task_picker()
 rows.template_editor(table)
 rows.labels_editor()
+fillers.editor()
 plan = rows.checked_plan(table)
 if plan is not None:
     rows.preview(plan, table)

@@ -186,3 +186,17 @@ def test_a_chunk_size_too_small_for_one_utterance_is_explained_before_anything_i
         assert srv.chat_requests() == []
     no_crash(at)
     assert at.session_state["summary"] == ""
+
+
+def test_minutes_use_the_run_store_a_rewrite_asks_afresh_and_the_answer_has_room():
+    with FakeOpenAI(responder=minutes_responder) as srv:
+        at = written(srv)
+        no_crash(at)
+        first = len(srv.chat_requests())
+        assert first > 2 and all(b["max_tokens"] >= 4096 for b in srv.chat_requests())
+        again = written(srv)  # another session, the same transcript and settings: the stored answers serve it
+        no_crash(again)
+        assert len(srv.chat_requests()) == first and again.session_state["summary"]
+        again.button(key="b.summary_write").click().run()  # "write again" in the same session means a new answer
+        no_crash(again)
+        assert len(srv.chat_requests()) == 2 * first

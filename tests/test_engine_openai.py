@@ -58,7 +58,7 @@ def test_streaming_yields_several_deltas_and_usage(server):
         return parts
     parts = asyncio.run(go())
     assert len(parts) > 1 and "".join(parts) == "ECHO: 회의 내용을 요약해 주세요"
-    assert usage[0].prompt_tokens > 0 and usage[0].text == "".join(parts)
+    assert usage[0].prompt_tokens > 0 and usage[0].text == "".join(parts) and usage[0].finish_reason == "stop"
 
 
 def test_429_with_retry_after_is_retried_by_the_sdk(server):

@@ -72,7 +72,13 @@ def run_options(reuse_answers: bool = True) -> RunOptions:
     """Pacing, budget and packing from the sidebar (0 there means no limit)."""
     return RunOptions(rpm=int(S.get(S.RPM)) or None, tpm=int(S.get(S.TPM)) or None,
                       budget=float(S.get(S.BUDGET)) or None, pack=max(1, int(S.get(S.PACK))),
-                      reuse_answers=reuse_answers)
+                      reuse_answers=reuse_answers, fillers=fillers())
+
+
+def fillers() -> tuple[str, ...] | None:
+    """The offline engine's filler list as edited on the Rows page (None: the preset's)."""
+    text = S.get(S.FILLERS)
+    return None if text is None else tuple(e.strip() for e in text.splitlines() if e.strip())
 
 
 def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:

@@ -7,9 +7,9 @@ import streamlit as st
 
 from core.chunking import chunk_transcript, default_chunk_tokens
 from core.engine import Completion
-from core.engines import make_engine
 from core.loaders import Table
-from core.minutes import MinutesResult, minutes_sync
+from core.minutes import MinutesResult, minutes_settings, minutes_sync
+from core.pipeline import build_engine
 from ui import config, prompts
 from ui import state as S
 from ui import summary
@@ -78,8 +78,10 @@ def write(table: Table) -> None:
     """Write the minutes chunk by chunk, stream the last step onto the page, then keep them (even a partial text)."""
     S.put(S.SUMMARY_ERROR, None)
     try:
-        chosen = config.model_settings()
-        engine = make_engine(chosen, config.engine_choice()[0], task=prompts.SUMMARY_TASK)
+        chosen = minutes_settings(config.model_settings())
+        # The same pacing, budget and store as row runs; a rewrite asks afresh instead of reading back the stored text.
+        options = config.run_options(reuse_answers=not S.get(S.SUMMARY))
+        engine = build_engine(chosen, config.engine_choice()[0], prompts.SUMMARY_TASK, options, config.store())
     except Exception as exc:
         S.put(S.SUMMARY_ERROR, capture(exc))
         return

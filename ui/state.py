@@ -29,6 +29,7 @@ SYSTEMS = "systems"              # task -> system prompt the user wrote (absent:
 TEMPLATES = "templates"          # task -> user template the user wrote (absent: the preset's)
 LABELS = "labels"                # task -> label list the user chose (absent: the preset's)
 CUSTOM_OUTPUT = "custom_output"  # name of the answer column for a custom template
+FILLERS = "fillers"              # the offline 대본 정리 filler list as typed (one entry a line), or None: the preset's
 # The model
 MODEL, TEMPERATURE, MAX_TOKENS = "model", "temperature", "max_tokens"
 CONCURRENCY, BASE_URL, ENGINE = "concurrency", "base_url", "engine"
@@ -72,6 +73,7 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     UPLOAD: lambda: None, UPLOAD_SEEN: lambda: None, UPLOAD_ERROR: lambda: None, TABLE: lambda: None,
     TEXT_COL: lambda: None, SPEAKER_COL: lambda: None,
     TASK: lambda: "clean", SYSTEMS: dict, TEMPLATES: dict, LABELS: dict, CUSTOM_OUTPUT: lambda: "output",
+    FILLERS: lambda: None,
     MODEL: lambda: _DEFAULT_MODEL.model, TEMPERATURE: lambda: _DEFAULT_MODEL.temperature,
     MAX_TOKENS: lambda: _DEFAULT_MODEL.max_tokens, CONCURRENCY: lambda: _DEFAULT_MODEL.concurrency,
     BASE_URL: lambda: "", ENGINE: lambda: "auto", API_KEY: lambda: "",
