@@ -14,13 +14,14 @@ from .errors import EngineError
 from .pipeline import build_engine
 from .results import RowResult
 from .service import RunJob, execute, open_run
-from .store import RunInfo, Store
+from .store import LOCAL, RunInfo, Store
 from .summary import stream_summary
 from .templates import Template
 
 STOPPED = "stopped before it was answered"
 NOT_RUN = "not run: the job failed"
 FINAL = ("ok", "review", "failed", "skipped")
+GRACE = 3.0  # seconds a stopped run waits for the answers already in flight before abandoning them
 WATCHED = ("failed", "cancelled")  # statuses whose failure kind (auth, budget, ...) the UI explains
 
 
@@ -102,14 +103,15 @@ class RowJob:
         self._thread.start()
         return self
 
-    def cancel(self) -> None:
-        """Stop: no new rows are sent and requests in flight are abandoned; finished rows are kept."""
+    def cancel(self, grace: float = GRACE) -> None:
+        """Stop: no new rows are sent; requests in flight may finish within `grace` seconds (their answers are paid
+        for), then are abandoned; finished rows are kept."""
         self._cancel.set()
         with self._lock:
             loop, task = self._loop, self._task
         if loop is not None and task is not None and not loop.is_closed():
             try:
-                loop.call_soon_threadsafe(task.cancel)
+                loop.call_soon_threadsafe(loop.call_later, grace, task.cancel)
             except RuntimeError:  # the loop closed between the check and the call: nothing left to stop
                 pass
 
@@ -190,9 +192,9 @@ def unanswered(store: Store, run_id: int, rows: int) -> list[int]:
     return [i for i in range(rows) if i not in done]
 
 
-def interrupted(store: Store, limit: int = 20) -> list[RunInfo]:
-    """Those of the latest `limit` runs that still have unanswered rows, newest first."""
-    maybe = [r for r in store.runs(limit) if r.ok + r.failed + r.review < r.rows]
+def interrupted(store: Store, limit: int = 20, owner: str = LOCAL) -> list[RunInfo]:
+    """Those of the owner's latest `limit` runs that still have unanswered rows, newest first."""
+    maybe = [r for r in store.runs(limit, owner=owner) if r.ok + r.failed + r.review < r.rows]
     return [r for r in maybe if unanswered(store, r.id, r.rows)]
 
 

@@ -65,13 +65,31 @@ def test_cancel_keeps_finished_rows_and_abandons_requests_in_flight():
     job = RowJob(rows("하나", "멈춤", "셋", "넷", concurrency=1), engine=engine).start()
     while job.snapshot().done < 1:
         job.wait(0.01)
-    job.cancel()
+    job.cancel(grace=0.2)
     assert job.wait(5), "cancel must not wait for the hung request"
     results = job.snapshot().results
     assert results[0].status == "ok"
     assert [results[i].status for i in (1, 2, 3)] == ["cancelled"] * 3
     assert {results[i].error for i in (1, 2, 3)} == {STOPPED}
     assert engine.closed
+
+
+def test_cancel_lets_an_answer_already_in_flight_arrive_and_sends_nothing_new():
+    class Slow(MockEngine):
+        async def complete(self, messages):
+            if "느림" in last_user(messages):
+                await asyncio.sleep(0.3)
+            return await super().complete(messages)
+
+    engine = Slow()
+    job = RowJob(rows("하나", "느림", "셋", concurrency=1), engine=engine).start()
+    while job.snapshot().done < 1:
+        job.wait(0.01)
+    job.cancel()
+    assert job.wait(5)
+    results = job.snapshot().results
+    assert [results[i].status for i in range(3)] == ["ok", "ok", "cancelled"]
+    assert len(engine.calls) == 2
 
 
 def test_only_the_given_rows_run_and_failure_kinds_are_recorded():
