@@ -16,12 +16,12 @@ from .pricing import load_prices
 from .results import RowResult, run_stats
 from .runner import OnResult, check_spec, run_rows, table_rows
 from .settings import ModelSettings
-from .store import Store, request_key
+from .store import LOCAL, Store, request_key
 
 
 @dataclass
 class RunJob:
-    """Everything one run needs; `engine` None means: choose (offline when there is no key)."""
+    """Everything one run needs; `engine` None means: choose (offline when there is no key); only `owner` lists it."""
 
     df: pd.DataFrame
     file_name: str
@@ -29,6 +29,7 @@ class RunJob:
     settings: ModelSettings
     options: RunOptions = field(default_factory=RunOptions)
     engine: str | None = None
+    owner: str = LOCAL
 
 
 @dataclass
@@ -56,7 +57,7 @@ def _start(store: Store, job: RunJob, engine: str) -> int:
                            task=job.plan.task or "custom", template=template.user, system=template.system,
                            model=job.settings.model if engine == "openai" else engine, engine=engine,
                            params=params, output_column=job.plan.output_column,
-                           text_column=job.plan.spec.text_column or "", rows=len(job.df))
+                           text_column=job.plan.spec.text_column or "", rows=len(job.df), owner=job.owner)
 
 
 def open_run(store: Store, job: RunJob) -> int:

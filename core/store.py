@@ -15,6 +15,7 @@ import pandas as pd
 from .results import RowResult
 
 ENV_STORE = "TRANSCRIPT_STUDIO_STORE"
+LOCAL = "local"  # the owner of CLI runs, of runs made before owners existed, and of a one-person app's runs
 SCHEMA = Path(__file__).parent / "presets" / "store.sql"
 
 
@@ -70,6 +71,18 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA.read_text(encoding="utf-8"))
+        self._add_owner_column()
+        self.db.execute("CREATE INDEX IF NOT EXISTS runs_by_owner ON runs (owner, id)")
+
+    def _add_owner_column(self) -> None:
+        """Bring a store file from before owners up to date: its runs become the local user's."""
+        if "owner" in {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}:
+            return
+        try:
+            self.db.execute(f"ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '{LOCAL}'")
+        except sqlite3.OperationalError as exc:  # another process added it between the check and here
+            if "duplicate column" not in str(exc):
+                raise
 
     def close(self) -> None:
         """Close the file."""
@@ -109,13 +122,14 @@ class Store:
         return pd.read_json(io.StringIO(data), orient="split", dtype=False).astype(str).reset_index(drop=True)
 
     def start_run(self, *, file_name: str, input_hash: str, task: str, template: str, system: str, model: str,
-                  engine: str, params: dict, output_column: str, text_column: str, rows: int) -> int:
-        """Record a run's settings (never the API key) and return its id."""
+                  engine: str, params: dict, output_column: str, text_column: str, rows: int,
+                  owner: str = LOCAL) -> int:
+        """Record a run's settings (never the API key) under its owner and return its id."""
         cur = self.db.execute(
             "INSERT INTO runs (created, file_name, input_hash, task, template, system, model, engine, params,"
-            " output_column, text_column, rows) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " output_column, text_column, rows, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (time.time(), file_name, input_hash, task, template, system, model, engine,
-             json.dumps(params, ensure_ascii=False), output_column, text_column, rows))
+             json.dumps(params, ensure_ascii=False), output_column, text_column, rows, owner))
         return int(cur.lastrowid)
 
     def save_result(self, run_id: int, result: RowResult, key: str = "") -> None:
@@ -155,25 +169,29 @@ class Store:
         """Each answered row's request key (to find rows whose template changed since)."""
         return dict(self.db.execute("SELECT row, key FROM results WHERE run_id=? AND key != ''", (run_id,)))
 
-    def runs(self, limit: int = 200) -> list[RunInfo]:
-        """The latest runs, newest first, with their counts and tokens."""
-        return [self._info(r) for r in self.db.execute(_RUNS_SQL.format(where="") + " ORDER BY runs.id DESC LIMIT ?",
-                                                                (limit,))]
+    def runs(self, limit: int = 200, owner: str = LOCAL) -> list[RunInfo]:
+        """The owner's latest runs, newest first, with their counts and tokens."""
+        sql = _RUNS_SQL.format(where="WHERE runs.owner=?") + " ORDER BY runs.id DESC LIMIT ?"
+        return [self._info(r) for r in self.db.execute(sql, (owner, limit))]
 
-    def run(self, run_id: int) -> RunInfo | None:
-        """One run, or None."""
-        row = self.db.execute(_RUNS_SQL.format(where="WHERE runs.id=?"), (run_id,)).fetchone()
+    def run(self, run_id: int, owner: str = LOCAL) -> RunInfo | None:
+        """One run of the owner, or None (also when it belongs to someone else)."""
+        row = self.db.execute(_RUNS_SQL.format(where="WHERE runs.id=? AND runs.owner=?"), (run_id, owner)).fetchone()
         return self._info(row) if row else None
 
-    def run_input(self, run_id: int) -> pd.DataFrame:
-        """The input table of a run."""
-        (digest,) = self.db.execute("SELECT input_hash FROM runs WHERE id=?", (run_id,)).fetchone()
-        return self.input_table(digest)
+    def run_input(self, run_id: int, owner: str = LOCAL) -> pd.DataFrame:
+        """The input table of a run of the owner; KeyError when there is none."""
+        found = self.db.execute("SELECT input_hash FROM runs WHERE id=? AND owner=?", (run_id, owner)).fetchone()
+        if found is None:
+            raise KeyError(f"no run {run_id}")
+        return self.input_table(found[0])
 
-    def delete_run(self, run_id: int) -> None:
-        """Forget a run and its results (stored answers stay, so re-running it is free)."""
+    def delete_run(self, run_id: int, owner: str = LOCAL) -> bool:
+        """Forget a run of the owner and its results (stored answers stay, so re-running it is free)."""
+        if not self.db.execute("DELETE FROM runs WHERE id=? AND owner=?", (run_id, owner)).rowcount:
+            return False
         self.db.execute("DELETE FROM results WHERE run_id=?", (run_id,))
-        self.db.execute("DELETE FROM runs WHERE id=?", (run_id,))
+        return True
 
     @staticmethod
     def _info(r: tuple) -> RunInfo:

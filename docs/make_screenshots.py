@@ -1,6 +1,6 @@
 """Screenshots of every page in Korean and English, taken from the real app in Debian's Chromium.
 
-    python docs/make_screenshots.py            # writes docs/screenshots/{ko,en}_{upload,rows,emotion,summary}.png
+    python docs/make_screenshots.py    # writes docs/screenshots/{ko,en}_{upload,rows,emotion,summary,history}.png
 
 The app talks to the local test server (tests/fake_openai.py), whose answers below are simple rules
 standing in for GPT so the pictures show filled-in results; nothing is sent anywhere else.
@@ -21,11 +21,12 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from tests.browser_support import chromium_path, launch, streamlit_app  # noqa: E402
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 from tests.fake_openai_faults import last_user_text  # noqa: E402
+from tests.minutes_fakes import minutes_responder  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SAMPLE = ROOT / "sample_data" / "utterances_ko_cp949.csv"
 FILLERS = re.compile(r"(?<!\S)(음|어|아|그|저|막|뭐랄까|그러니까|이제)(?!\S)\s*")
-NAV = {"ko": ("파일 올리기", "행별 처리", "회의록 요약"), "en": ("Upload", "Row tasks", "Minutes")}
+NAV = {"ko": ("파일 올리기", "행별 처리", "회의록 요약", "실행 기록"), "en": ("Upload", "Row tasks", "Minutes", "History")}
 WIDTH, HEIGHT = 1400, 900
 EMOTIONS = (("감사", "기쁨"), ("좋", "기쁨"), ("걱정", "불안"), ("늦", "불안"), ("왜", "분노"))
 
@@ -34,21 +35,12 @@ def answer(body: dict) -> str:
     """Stand-in answers by task, recognised from the system prompt."""
     system = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
     text = re.sub(r"</?data>", "", last_user_text(body)).strip()
+    if "action_items" in system:  # a step of the map-reduce minutes: schema-valid JSON citing the rows it saw
+        return minutes_responder(body)
     if "감정" in system:
         return next((label for word, label in EMOTIONS if word in text), "중립")
-    if "회의록" in system:
-        return minutes(text)
     cleaned = re.sub(r"\b(\w+) \1\b", r"\1", FILLERS.sub("", text)).strip()
     return cleaned if cleaned.endswith((".", "?", "!")) else cleaned + "."
-
-
-def minutes(transcript: str) -> str:
-    """Minutes in the preset's shape, quoting the first lines of the transcript."""
-    lines = [re.sub(r"^#\d+\s*(\[[^]]*]\s*)?", "", line) for line in transcript.splitlines() if line.strip()]
-    points = "\n".join(f"- {line}" for line in lines[:3])
-    return (f"## 요약\n회의에서 {len(lines)}개의 발화가 오갔습니다. 일정과 보고서 제출이 주로 논의되었습니다.\n\n"
-            f"## 결정 사항\n{points}\n\n## 할 일\n- 보고서 제출 (담당: 미정, 기한: 다음 주 월요일)\n\n"
-            "## 열린 질문\n- 예산 배정은 어떻게 되는가?")
 
 
 def settle(page) -> None:
@@ -74,7 +66,7 @@ def shoot(page, name: str) -> None:
 
 
 def pages(page, lang: str, sample: Path) -> None:
-    upload, rows, summary = NAV[lang]
+    upload, rows, summary, history = NAV[lang]
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(sample)
     shoot(page, f"{lang}_upload.png")
     go(page, rows)
@@ -91,6 +83,8 @@ def pages(page, lang: str, sample: Path) -> None:
     page.get_by_role("button", name=re.compile("회의록 쓰기|Write the minutes")).click()
     expect(page.get_by_test_id("stDownloadButton").first).to_be_visible(timeout=30_000)
     shoot(page, f"{lang}_summary.png")
+    go(page, history)
+    shoot(page, f"{lang}_history.png")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""History: every run in the store. Reopen one on the Rows page, resume it, download it again, or delete it."""
+"""History: this user's runs in the store. Reopen one on the Rows page, resume it, download it again, or delete it."""
 import streamlit as st
 
 from ui import history
@@ -8,6 +8,7 @@ from ui.shell import frame
 frame("history")
 st.title(t("history.title"))
 st.caption(t("history.intro"))
+history.whose()
 runs = history.listing()
 if not runs:
     st.info(t("history.empty"), icon="🗂️")

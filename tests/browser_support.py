@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.store import ENV_STORE
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -61,6 +63,9 @@ def streamlit_app(env: dict[str, str], timeout: float = 60.0) -> Iterator[str]:
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+    # Never the user's own run store: a test's runs and answers would show in their History and serve later tests.
+    store_dir = tempfile.TemporaryDirectory(prefix="studio-store-")
+    env = {ENV_STORE: str(Path(store_dir.name) / "runs.sqlite3"), **env}
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
@@ -69,10 +74,20 @@ def streamlit_app(env: dict[str, str], timeout: float = 60.0) -> Iterator[str]:
         _wait_healthy(url, proc, log, timeout)
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # its own process group: only what this started
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+        _stop(proc)
         log.unlink(missing_ok=True)
+        store_dir.cleanup()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the app and whatever it started (its own process group; Windows has no groups to signal)."""
+    if os.name == "nt":
+        proc.terminate()
+        proc.wait(10)
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)

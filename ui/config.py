@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 
 import streamlit as st
 
@@ -14,20 +15,63 @@ from core.pipeline import RunOptions
 from core.plan import RowPlan
 from core.service import RunJob
 from core.settings import ModelSettings
-from core.store import Store, default_store_path
+from core.store import LOCAL, Store, default_store_path
 from ui import state as S
 
 AUTO = "auto"
 KEY_NAME = "OPENAI_API_KEY"
+ENV_SHARED = "TRANSCRIPT_STUDIO_SHARED"
+SHARED_SECRET = "shared"
+YES = ("1", "true", "yes", "on")
+
+
+def _secret(name: str) -> object:
+    try:
+        return st.secrets.get(name)
+    except Exception:  # no secrets file at all: Streamlit raises rather than returning nothing
+        return None
 
 
 def secret_key() -> str | None:
     """OPENAI_API_KEY from Streamlit secrets, when the server has a secrets file with it."""
-    try:
-        value = st.secrets.get(KEY_NAME)
-    except Exception:  # no secrets file at all: Streamlit raises rather than returning nothing
-        return None
+    value = _secret(KEY_NAME)
     return str(value) if value else None
+
+
+def shared() -> bool:
+    """True when the server is set up for several people: TRANSCRIPT_STUDIO_SHARED=1 or the secret shared = true."""
+    flag = os.environ.get(ENV_SHARED, "").strip().lower() in YES
+    return flag or str(_secret(SHARED_SECRET)).strip().lower() in YES
+
+
+def logged_in_user() -> str | None:
+    """The viewer's e-mail (else subject id) when logged in through st.login, else None."""
+    try:
+        if st.user.get("is_logged_in") is not True:
+            return None
+        who = st.user.get("email") or st.user.get("sub")
+    except Exception:  # st.user needs a script run; without auth it has no keys at all
+        return None
+    return str(who) if who else None
+
+
+def owner_kind() -> str:
+    """Whose runs this session sees: "account" (logged in), "local" (one person) or "session" (shared server)."""
+    if logged_in_user():
+        return "account"
+    return "session" if shared() else "local"
+
+
+def owner() -> str:
+    """The owner of this session's runs: "user:<email>", "local", or on a shared server "session:<uuid>"."""
+    kind = owner_kind()
+    if kind == "account":
+        return f"user:{logged_in_user()}"
+    if kind == "local":
+        return LOCAL
+    if not S.get(S.OWNER):
+        S.put(S.OWNER, f"session:{uuid.uuid4().hex}")
+    return S.get(S.OWNER)
 
 
 def key_source() -> str:
@@ -84,7 +128,7 @@ def fillers() -> tuple[str, ...] | None:
 def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:
     """The row run the CLI would do with this session's table, plan and settings."""
     return RunJob(table.df, S.get(S.UPLOAD)["name"], plan, model_settings(), run_options(reuse_answers),
-                  requested_engine())
+                  requested_engine(), owner())
 
 
 def store() -> Store:

@@ -23,8 +23,13 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def listing() -> list[RunInfo]:
-    """The runs in the store, newest first."""
-    return config.store().runs()
+    """This session's owner's runs in the store, newest first."""
+    return config.store().runs(owner=config.owner())
+
+
+def whose() -> None:
+    """One line saying whose runs are listed, with how a shared server keeps people apart."""
+    st.caption(t(f"history.owner_{config.owner_kind()}"), help=t("history.owner_help"))
 
 
 def cost(info: RunInfo) -> float | None:
@@ -42,7 +47,7 @@ def _task(name: str) -> str:
 
 def overview(infos: list[RunInfo]) -> None:
     """One line per run: when, file, task, model, how the rows ended, tokens, cost and whether it finished."""
-    cut_short = {r.id for r in interrupted(config.store(), limit=len(infos))}
+    cut_short = {r.id for r in interrupted(config.store(), limit=len(infos), owner=config.owner())}
     table = pd.DataFrame({
         t("history.c_id"): [r.id for r in infos],
         t("history.c_when"): [reopen.when(r) for r in infos],
@@ -75,12 +80,10 @@ def open_buttons(info: RunInfo) -> None:
     missing = bool(unanswered(config.store(), info.id, info.rows))
     left, right = st.columns(2)
     if left.button(t("history.reopen"), icon="🧾", key="b.reopen", disabled=busy, width="stretch",
-                   help=t("history.reopen_help")):
-        reopen.reopen(info.id)
+                   help=t("history.reopen_help")) and reopen.reopen(info.id):
         st.switch_page("pages/rows.py")
     if right.button(t("history.resume_run"), icon="⏯️", key="b.resume_run", disabled=busy or not missing,
-                    width="stretch", help=t("history.resume_help")):
-        reopen.resume(info.id)
+                    width="stretch", help=t("history.resume_help")) and reopen.resume(info.id):
         st.switch_page("pages/rows.py")
     if busy:
         st.caption(t("history.busy"))
@@ -89,7 +92,8 @@ def open_buttons(info: RunInfo) -> None:
 def downloads(info: RunInfo) -> None:
     """The run's table again: input columns, the answers (hand edits included), status and error."""
     store = config.store()
-    table = results_frame(store.run_input(info.id), store.results(info.id), info.output_column)
+    table = results_frame(store.run_input(info.id, owner=config.owner()), store.results(info.id),
+                          info.output_column)
     key = (info.id, fingerprint(table))
     stem = f"{Path(info.file_name).stem}_{info.output_column}_{info.id}"
     left, right = st.columns(2)
@@ -118,7 +122,7 @@ def delete(info: RunInfo) -> None:
 
 
 def _forget(run_id: int) -> None:
-    config.store().delete_run(run_id)
+    config.store().delete_run(run_id, owner=config.owner())
     shown = S.get(S.RUN)
     if shown is not None and shown["id"] == run_id:  # the results shown here belonged to it: they go too
         runs.clear()

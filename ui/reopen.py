@@ -27,7 +27,7 @@ def when(info: RunInfo) -> str:
 
 
 def _table(info: RunInfo) -> Table:
-    df = config.store().run_input(info.id)
+    df = config.store().run_input(info.id, owner=config.owner())
     text = info.text_column if info.text_column in df.columns else guess_text_column(df)
     kind = Path(info.file_name).suffix.lstrip(".").lower() or "table"
     return Table(df, info.file_name, kind, text_column=text, speaker_column=guess_speaker_column(df, text))
@@ -56,10 +56,12 @@ def _restore_model(info: RunInfo) -> None:
         S.put(S.MAX_TOKENS, int(info.params["max_tokens"]))
 
 
-def reopen(run_id: int) -> None:
-    """Make a stored run the session's table and results, as if it had just been run here."""
+def reopen(run_id: int) -> bool:
+    """Make a stored run the session's table and results, as if it had just been run here (False: not ours)."""
     store = config.store()
-    info = store.run(run_id)
+    info = store.run(run_id, owner=config.owner())
+    if info is None:
+        return False
     table = _table(info)
     runs.clear()
     S.put(S.UPLOAD, {"name": info.file_name, "data": b"", "id": uuid.uuid4().hex})
@@ -77,14 +79,17 @@ def reopen(run_id: int) -> None:
                   "labels": tuple(info.params.get("labels") or ()), "results": results, "kinds": {},
                   "model": info.model, "engine": info.engine, "budget": 0.0})
     S.get(S.EDITS).update({row: results[row].output for row in store.edited_rows(run_id) if row in results})
+    return True
 
 
-def resume(run_id: int) -> None:
+def resume(run_id: int) -> bool:
     """Reopen a run and ask only for its rows without an answer (answers already stored cost nothing)."""
-    reopen(run_id)
+    if not reopen(run_id):
+        return False
     rows = runs.rows_for("unanswered")
     if rows:
         start(rows, reuse_answers=True)
+    return True
 
 
 def offer() -> None:
@@ -92,7 +97,7 @@ def offer() -> None:
     if runs.pending() or S.get(S.RUN) is not None:
         return  # the session's own run has its Resume button under its results
     try:
-        found = interrupted(config.store())
+        found = interrupted(config.store(), owner=config.owner())
     except CoreError:  # no run store: nothing to offer; Run says why when it is pressed
         return
     if not found:

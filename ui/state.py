@@ -52,6 +52,7 @@ STORE = "store"                  # this session's connection to the run store (c
 # The history
 HISTORY_RUN = "history_run"      # the run id picked on the History page, or None
 CONFIRM_DELETE = "confirm_delete"  # the run id waiting for "yes, delete", or None
+OWNER = "owner"                  # "session:<uuid>": whose runs these are on a shared server without login, or None
 # The summary
 SUMMARY = "summary"              # the minutes text (as streamed, then as edited)
 SUMMARY_VERSION = "summary_version"
@@ -81,7 +82,7 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     RPM: lambda: 0, TPM: lambda: 0, BUDGET: lambda: 0.0, PACK: lambda: 1,
     JOB: lambda: None, RUN: lambda: None, EDITS: dict, REPLACE_EDITS: lambda: False, SELECTED: set,
     EDITOR_VERSION: lambda: 0, RUN_MESSAGE: lambda: None, MEMO: dict, STORE: lambda: None,
-    HISTORY_RUN: lambda: None, CONFIRM_DELETE: lambda: None,
+    HISTORY_RUN: lambda: None, CONFIRM_DELETE: lambda: None, OWNER: lambda: None,
     SUMMARY: lambda: "", SUMMARY_VERSION: lambda: 0, SUMMARY_USAGE: lambda: None, SUMMARY_ERROR: lambda: None,
     SUMMARY_RUN: lambda: None, ACTIONS: lambda: None, ACTIONS_VERSION: lambda: 0, CHUNK_TOKENS: lambda: None,
     SENTENCES: lambda: None,
