@@ -117,3 +117,8 @@ def no_crash(at: AppTest) -> None:
     """Neither an uncaught exception nor an unexpected-error box on the page."""
     assert not at.exception, [e.message for e in at.exception]
     assert not [e for e in texts(at.error) if "예상하지 못한" in e or "unexpected" in e.lower()]
+
+
+def echo(text: str) -> str:
+    """What the local test server answers to a row sent as <data>text</data>."""
+    return f"ECHO: <data>{text}</data>"

@@ -91,3 +91,24 @@ def _stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(5)
+
+
+@contextmanager
+def korean_page(app_url: str) -> Iterator:
+    """A fresh Korean-locale Chromium page on the app, closed after."""
+    from playwright import sync_api
+    with sync_api.sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        yield page
+        browser.close()
+
+
+def settled(page, timeout: float = 20_000) -> None:
+    """Wait for the current rerun to finish."""
+    from playwright.sync_api import expect
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)

@@ -9,17 +9,13 @@ from core.plan import row_plan
 from core.service import RunJob, execute_sync
 from core.settings import ModelSettings
 from core.store import ENV_STORE, Store, default_store_path
-from tests.app_support import (TEXT, UTTERANCES, connect, downloads, edit_cell, loaded, new_app, no_crash, texts,
-                               wait_for_run)
+from tests.app_support import (TEXT, UTTERANCES, connect, downloads, echo, edit_cell, loaded, new_app, no_crash,
+                               texts, wait_for_run)
 from tests.fake_openai import FakeOpenAI
 from tests.fake_openai_faults import last_user_text
 
 OUT = "정리된 발화"
 EDIT = "손으로 고친 둘째 줄"
-
-
-def echo(text: str) -> str:
-    return f"ECHO: <data>{text}</data>"
 
 
 @pytest.fixture

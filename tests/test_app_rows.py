@@ -11,16 +11,12 @@ from core.plan import row_plan
 from core.quote import quote_rows
 from core.runner import table_rows
 from core.store import Store, default_store_path
-from tests.app_support import (TEXT, UTTERANCES, connect, cp949_csv, downloads, edit_cell, loaded, no_crash,
-                               texts, wait_for_run, wait_until)
+from tests.app_support import (TEXT, UTTERANCES, connect, cp949_csv, downloads, echo, edit_cell, loaded,
+                               no_crash, texts, wait_for_run, wait_until)
 from tests.fake_openai import FakeOpenAI
 from tests.fake_openai_faults import last_user_text
 
 OUT = "정리된 발화"
-
-
-def echo(text: str) -> str:
-    return f"ECHO: <data>{text}</data>"
 
 
 @pytest.fixture

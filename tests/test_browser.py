@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core.store import ENV_STORE
-from tests.browser_support import ROOT, chromium_path, launch, streamlit_app
+from tests.browser_support import ROOT, chromium_path, korean_page, settled, streamlit_app
 from tests.fake_openai import FakeOpenAI
 
 pytestmark = pytest.mark.browser
@@ -40,20 +40,9 @@ def app_url(server, tmp_path_factory):
 
 @pytest.fixture
 def page(app_url):
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
+    with korean_page(app_url) as page:
         yield page
-        browser.close()
 
-
-def settled(page) -> None:
-    """Wait for the current rerun to finish."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
 
 
 def upload_sample(page) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.browser_support import ROOT, chromium_path, launch, streamlit_app
+from tests.browser_support import ROOT, chromium_path, korean_page, settled, streamlit_app
 from tests.fake_openai import FakeOpenAI
 from tests.minutes_fakes import minutes_responder
 
@@ -33,19 +33,9 @@ def app_url(server):
 
 @pytest.fixture
 def page(app_url):
-    with sync_api.sync_playwright() as p:
-        browser = launch(p)
-        page = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 1000}).new_page()
-        page.set_default_timeout(30_000)
-        page.goto(app_url)
+    with korean_page(app_url) as page:
         yield page
-        browser.close()
 
-
-def settled(page) -> None:
-    """Wait for the current rerun to finish."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
 
 
 def type_number(page, where, label: str, value: int) -> None:
