@@ -56,8 +56,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) -
 
 
 @contextmanager
-def streamlit_app(env: dict[str, str], timeout: float = 60.0) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with `env` added; yields its URL, stops it after."""
+def streamlit_app(env: dict[str, str | None], timeout: float = 60.0) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with `env` added (None: removed); yields its URL, stops it after."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
@@ -67,7 +67,8 @@ def streamlit_app(env: dict[str, str], timeout: float = 60.0) -> Iterator[str]:
     store_dir = tempfile.TemporaryDirectory(prefix="studio-store-")
     env = {ENV_STORE: str(Path(store_dir.name) / "runs.sqlite3"), **env}
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+        full = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
