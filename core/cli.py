@@ -92,8 +92,16 @@ def _add_summarize(p: argparse.ArgumentParser) -> None:
     _add_model(p)
 
 
+def _utf8_when_redirected() -> None:
+    # A pipe or file on Windows would get the locale's code page (cp1252 cannot hold Korean); a terminal keeps its own.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; exit 0 all rows ok, 1 some failed, 2 bad input or usage."""
+    _utf8_when_redirected()
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

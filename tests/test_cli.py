@@ -147,3 +147,13 @@ def test_template_and_system_from_files(server, tmp_path):
     body = server.chat_requests()[0]
     assert body["messages"] == [{"role": "system", "content": "파일에서 온 시스템"},
                                 {"role": "user", "content": "요청: 하나"}]
+
+
+def test_redirected_output_is_utf8_whatever_the_locale(tmp_path):
+    src = tmp_path / "m.txt"
+    src.write_text("김민수: 안녕하세요\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "core", "summarize", str(src)], cwd=ROOT, capture_output=True,
+                         env={**{k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")},
+                              "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "안녕하세요" in res.stdout.decode("utf-8") and "대본 정리" in res.stderr.decode("utf-8")
