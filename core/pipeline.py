@@ -85,10 +85,19 @@ class BudgetedEngine(_Layer):
 class StoredEngine(_Layer):
     """Serves a request identical to one already answered from the store; saves each new answer at once."""
 
-    def __init__(self, inner: Engine, store: Store, model: str, params: dict, reuse: bool = True) -> None:
+    def __init__(self, inner: Engine, store: Store, model: str, params: dict, reuse: bool = True,
+                 owns_store: bool = False) -> None:
         super().__init__(inner)
         self.store, self.model, self.params, self.reuse = store, model, params, reuse
-        self.served = 0
+        self.owns_store, self.served = owns_store, 0
+
+    async def aclose(self) -> None:
+        """Close the engine inside, and the store connection when it was opened for this engine alone."""
+        try:
+            await self.inner.aclose()
+        finally:
+            if self.owns_store:
+                self.store.close()
 
     async def complete(self, messages: list[Message], **kw) -> Completion:
         """The stored answer (costing nothing now), or a new one that is stored before it is returned."""
@@ -143,8 +152,10 @@ def answer_params(settings: ModelSettings, name: str, options: RunOptions = RunO
 
 
 def build_engine(settings: ModelSettings, name: str, task: str | None, options: RunOptions = RunOptions(),
-                 store: Store | None = None) -> Engine:
-    """The engine with the layers asked for: stored answers outermost, then the budget, pacing inside."""
+                 store: Store | None = None, owns_store: bool = False) -> Engine:
+    """The engine with the layers asked for: stored answers outermost, then the budget, pacing inside.
+
+    `owns_store`: the store connection was opened for this engine (e.g. in another thread) and closes with it."""
     if options.pack > 1:  # one answer now holds `pack` answers
         settings = replace(settings, max_tokens=settings.max_tokens * options.pack)
     engine = make_engine(settings, name, task=task, fillers=options.fillers, sentences=options.sentences)
@@ -154,5 +165,5 @@ def build_engine(settings: ModelSettings, name: str, task: str | None, options: 
         engine = BudgetedEngine(engine, options.budget, settings.model, settings.max_tokens)
     if store is not None:
         engine = StoredEngine(engine, store, settings.model, answer_params(settings, name, options),
-                              options.reuse_answers)
+                              options.reuse_answers, owns_store)
     return engine

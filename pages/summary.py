@@ -12,16 +12,22 @@ frame("summary", SUMMARY_TASK)
 st.title(t("summary.title"))
 st.caption(t("summary.intro"))
 table = need_table()
+minutes.collect()  # minutes that ended while the user was on another page
 
 text = summary.transcript(table)
 summary.facts(text)
-if summary.offline():
+offline = summary.offline()
+if offline:
     minutes_offline.settings()
-    if summary.write_button(text, summary.EXTRACT):
-        minutes_offline.write(text)
 else:
     minutes.settings(table)
-    if summary.write_button(text, summary.MINUTES):
-        minutes.write(table)
+if minutes.pending():  # written in the background; live() folds the minutes in and redraws the page
+    minutes.live()
+elif offline:
+    if summary.write_button(text, summary.EXTRACT):
+        minutes_offline.write(text)
+elif summary.write_button(text, summary.MINUTES):
+    minutes.start(table)
+    st.rerun()
 summary.problem()
 minutes_view.result(table)

@@ -9,10 +9,11 @@ import pytest
 
 from core.chunking import clock
 from core.minutes_cite import citations
-from tests.app_support import downloads, new_app, no_crash, texts, upload
+from tests.app_support import downloads, new_app, no_crash, texts, upload, wait_until
 from tests.fake_openai import FakeOpenAI
 from tests.minutes_fakes import data_of, minutes_responder
 from ui import minutes as ui_minutes
+from core.jobs_minutes import MinutesJob
 
 PROMPT = "우리 팀 규칙: 존댓말로 씁니다. TEAM-RULES"
 ROW = re.compile(r"(?m)^#(\d+) ")
@@ -28,28 +29,45 @@ def rows_in(body: dict) -> set[int]:
 
 @pytest.fixture
 def stages(monkeypatch):
-    """Every progress report the page drew: (stage, done, total)."""
+    """Every progress report the page's background job recorded: (stage, done, total)."""
     seen: list[tuple[str, int, int]] = []
-    original = ui_minutes.Live.progress
+    original = MinutesJob._progress
 
     def spy(self, stage, done, total):
         seen.append((stage, done, total))
         original(self, stage, done, total)
 
-    monkeypatch.setattr(ui_minutes.Live, "progress", spy)
+    monkeypatch.setattr(MinutesJob, "_progress", spy)
     return seen
 
 
-def written(srv: FakeOpenAI, chunk_tokens: int = 120):
-    """A session with the meeting uploaded, the team prompt typed, the chunk size set, and the minutes written."""
+def finish(at, timeout: float = 30.0):
+    """Wait for the minutes being written in the background, then rerun so the page folds them in."""
+    held = at.session_state["minutes_job"]
+    if held is not None:
+        assert held["job"].wait(timeout), "the minutes were not written in time"
+    return at.run()
+
+
+def write(at):
+    """Click the write button and wait for the minutes."""
+    return finish(at.button(key="b.summary_write").click().run())
+
+
+def prepared(srv: FakeOpenAI, chunk_tokens: int | None = 120):
+    """A session on the summary page with the meeting uploaded, the team prompt typed and the chunk size set."""
     at = new_app()
     upload(at, "회의.csv", MEETING.to_csv(index=False).encode("utf-8-sig"))
     at.switch_page("pages/summary.py").run()
     at.text_input(key="w.base_url").input(srv.base_url).run()
     at.text_input(key="w.api_key").input("sk-test").run()
     at.sidebar.text_area[0].input(PROMPT).run()
-    at.number_input(key="w.chunk_tokens").set_value(chunk_tokens).run()
-    return at.button(key="b.summary_write").click().run()
+    return at.number_input(key="w.chunk_tokens").set_value(chunk_tokens).run()
+
+
+def written(srv: FakeOpenAI, chunk_tokens: int = 120):
+    """The same session with the minutes written."""
+    return write(prepared(srv, chunk_tokens))
 
 
 def test_minutes_are_written_chunk_by_chunk_then_merged_with_the_prompt_in_every_request(stages):
@@ -150,7 +168,7 @@ def test_when_every_chunk_fails_the_message_is_plain_and_the_last_minutes_stay()
         at = written(srv)
         before, actions = at.session_state["summary"], at.session_state["actions"]
         srv.responder = lambda body: "회의록 대신 아무 말"
-        at.button(key="b.summary_write").click().run()
+        write(at)
     no_crash(at)
     assert any("어느 부분도 요약하지 못했습니다" in e for e in texts(at.error))
     assert any("세부 정보" in c for c in texts(at.caption))
@@ -182,7 +200,7 @@ def test_a_chunk_size_too_small_for_one_utterance_is_explained_before_anything_i
         at.text_input(key="w.base_url").input(srv.base_url).run()
         at.number_input(key="w.chunk_tokens").set_value(50).run()
         assert any("조각 크기가 너무 작아" in e for e in texts(at.error))
-        at.button(key="b.summary_write").click().run()
+        write(at)
         assert srv.chat_requests() == []
     no_crash(at)
     assert at.session_state["summary"] == ""
@@ -197,6 +215,76 @@ def test_minutes_use_the_run_store_a_rewrite_asks_afresh_and_the_answer_has_room
         again = written(srv)  # another session, the same transcript and settings: the stored answers serve it
         no_crash(again)
         assert len(srv.chat_requests()) == first and again.session_state["summary"]
-        again.button(key="b.summary_write").click().run()  # "write again" in the same session means a new answer
+        write(again)  # "write again" in the same session means a new answer
         no_crash(again)
         assert len(srv.chat_requests()) == 2 * first
+
+
+def test_a_run_goes_on_through_page_switches_and_sidebar_edits_and_is_folded_in_once():
+    with FakeOpenAI(responder=minutes_responder, latency=2.0) as srv:  # the first answer takes 2 s: the run lasts
+        at = prepared(srv)
+        at.sidebar.number_input(key="w.concurrency").set_value(1).run()
+        version = at.session_state["summary_version"]
+        at.button(key="b.summary_write").click().run()
+        no_crash(at)
+        job = at.session_state["minutes_job"]["job"]
+        assert job.running and at.get("progress") and at.button(key="b.minutes_stop").label == "멈추기"
+        assert "b.summary_write" not in [b.key for b in at.button]  # the live panel stands in for the button
+        at.switch_page("pages/upload.py").run()
+        at.sidebar.text_area[0].input("바뀐 프롬프트").run()  # a rerun that used to stop the script and the run
+        at.switch_page("pages/rows.py").run()
+        assert job.running and at.session_state["minutes_job"]["job"] is job
+        at.switch_page("pages/summary.py").run()
+        assert at.get("progress") and at.session_state["summary_version"] == version
+        srv.latency = 0.0
+        assert job.wait(30)
+        at.switch_page("pages/upload.py").run().switch_page("pages/summary.py").run()
+        no_crash(at)
+        bodies = srv.chat_requests()
+    found = at.session_state["summary_run"]["result"]
+    assert found is not None and at.session_state["summary"] == found.markdown
+    assert len(bodies) == len(found.chunks) + 1  # nothing was sent twice
+    assert all(b["messages"][0]["content"].startswith(PROMPT) for b in bodies)  # the prompt it started with
+    assert at.session_state["minutes_job"] is None and at.session_state["summary_version"] == version + 1
+    at.run().run()
+    assert at.session_state["summary_version"] == version + 1  # folded in once
+    assert any("발화 24개를 모두 읽고" in c for c in texts(at.caption))
+
+
+def test_stop_keeps_what_was_written_and_says_it_is_unfinished():
+    with FakeOpenAI(responder=minutes_responder, latency=0.5) as srv:
+        at = prepared(srv, chunk_tokens=None)  # one chunk: the one request is streamed
+        at.button(key="b.summary_write").click().run()
+        job = at.session_state["minutes_job"]["job"]
+        wait_until(lambda: srv.in_flight == 1)
+        srv.latency = 60.0  # the answer streams over 12 s from now on
+        wait_until(lambda: "- " in job.snapshot().streamed)
+        at.run()
+        [box] = [m for m in texts(at.markdown) if m.startswith("## ")]
+        assert box.endswith(ui_minutes.CURSOR)  # the Markdown as written, with the cursor
+        at.button(key="b.minutes_stop").click().run()
+        assert job.wait(10)  # winding down the abandoned stream can outlast Stop's short wait on a busy machine
+        at.run()
+        no_crash(at)
+        assert len(srv.chat_requests()) == 1
+    kept = at.session_state["summary"]
+    assert kept == job.snapshot().streamed and box.startswith(kept) and citations(kept)
+    assert any("끝까지 쓰지 못했습니다" in w for w in texts(at.warning)) and not texts(at.error)
+    assert at.session_state["summary_run"]["result"] is None and at.session_state["minutes_job"] is None
+    assert at.button(key="b.summary_write").label == "회의록 다시 쓰기"
+
+
+def test_a_new_upload_stops_the_minutes_of_the_old_one_and_drops_them():
+    with FakeOpenAI(responder=minutes_responder, latency=2.0) as srv:
+        at = prepared(srv)
+        at.button(key="b.summary_write").click().run()
+        job = at.session_state["minutes_job"]["job"]
+        upload(at, "다른 회의.csv", MEETING.head(6).to_csv(index=False).encode("utf-8-sig"))
+        assert job.wait(2) and job.snapshot().cancelled  # at once, on the Upload page: no request for a stale file
+        assert at.session_state["minutes_job"] is None
+        at.switch_page("pages/summary.py").run()
+        no_crash(at)
+        at.run()
+    assert at.session_state["minutes_job"] is None and at.session_state["summary"] == ""
+    assert at.session_state["summary_run"] is None and not at.get("progress")
+    assert at.button(key="b.summary_write").label == "회의록 쓰기"

@@ -11,7 +11,7 @@ from tests.app_support import (TEXT, UTTERANCES, connect, cp949_csv, downloads, 
                                upload)
 from tests.fake_openai import FakeOpenAI
 from tests.minutes_fakes import data_of, minutes_responder
-from ui import minutes as ui_minutes
+from core.jobs_minutes import MinutesJob
 
 PROMPT = "회의록을 짧게 쓰세요. MINUTES-PROMPT"
 BULLET = re.compile(r"(?m)^- .+ \[#\d+[^\]]*\]$")
@@ -27,14 +27,23 @@ def on_summary(**context):
 def deltas(monkeypatch):
     """What the page was sent while the minutes were written, delta by delta."""
     seen: list[str] = []
-    original = ui_minutes.Live.delta
+    original = MinutesJob._delta
 
     def spy(self, text):
         seen.append(text)
         original(self, text)
 
-    monkeypatch.setattr(ui_minutes.Live, "delta", spy)
+    monkeypatch.setattr(MinutesJob, "_delta", spy)
     return seen
+
+
+def write(at):
+    """Click the write button, wait for the minutes written in the background, rerun so the page shows them."""
+    at.button(key="b.summary_write").click().run()
+    held = at.session_state["minutes_job"]
+    if held is not None:
+        assert held["job"].wait(30), "the minutes were not written in time"
+    return at.run()
 
 
 def test_minutes_are_streamed_onto_the_page_kept_and_editable(deltas):
@@ -43,7 +52,7 @@ def test_minutes_are_streamed_onto_the_page_kept_and_editable(deltas):
         assert "회의록 요약" in at.sidebar.text_area[0].label
         at.sidebar.text_area[0].input(PROMPT).run()
         assert any("요청 한 번으로" in c for c in texts(at.caption))  # four utterances fit one chunk
-        at.button(key="b.summary_write").click().run()
+        write(at)
         no_crash(at)
         [body] = srv.chat_requests()
     assert body["stream"] is True and body["messages"][0]["content"].startswith(PROMPT)
@@ -65,7 +74,7 @@ def test_minutes_are_streamed_onto_the_page_kept_and_editable(deltas):
 def test_downloads_hold_the_edited_minutes_and_the_structured_result():
     with FakeOpenAI(responder=minutes_responder) as srv:
         at = connect(on_summary(), srv.base_url)
-        at.button(key="b.summary_write").click().run()
+        write(at)
         editor = at.text_area(key=f"w.summary.{at.session_state['summary_version']}")
         with downloads() as files:
             editor.input("## 요약\n**고친** 회의록 [#2]").run()
@@ -90,7 +99,7 @@ def closed_port() -> int:
 def test_an_unreachable_endpoint_reads_plainly_and_keeps_the_table():
     at = connect(on_summary(), f"http://127.0.0.1:{closed_port()}/v1")
     at.number_input(key="w.max_retries").set_value(0).run()
-    at.button(key="b.summary_write").click().run()
+    write(at)
     no_crash(at)
     assert any("서버에 연결할 수 없습니다" in e for e in texts(at.error))
     assert at.session_state["table"].df[TEXT].tolist() == UTTERANCES[TEXT].tolist()
@@ -100,7 +109,7 @@ def test_an_unreachable_endpoint_reads_plainly_and_keeps_the_table():
 def test_a_refused_key_reads_plainly_in_english():
     with FakeOpenAI(require_key="sk-right") as srv:
         at = connect(on_summary(locale="en-US"), srv.base_url, key="sk-wrong")
-        at.button(key="b.summary_write").click().run()
+        write(at)
         assert not at.exception
         assert any("The API key was refused" in e for e in texts(at.error))
 

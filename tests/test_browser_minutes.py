@@ -1,5 +1,6 @@
-"""Minutes in real Chromium: the page shows how far the map step is while requests are answered, the minutes
-appear, and a section's sources show the utterances from the table."""
+"""Minutes in real Chromium: the page shows how far the map step is while requests are answered (the minutes are
+written in the background: a page switch does not stop them), the minutes appear, and a section's sources show the
+utterances from the table."""
 import re
 
 import pandas as pd
@@ -63,6 +64,13 @@ def test_the_map_step_shows_progress_then_the_minutes_and_their_sources(page, se
     server.reset()
     page.get_by_role("button", name="회의록 쓰기").click()
     expect(page.get_by_text(re.compile(rf"^부분 요약 [1-{min(chunks - 1, 9)}]/{chunks}$"))).to_be_visible()
+    expect(page.get_by_role("button", name="멈추기")).to_be_visible()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="파일 올리기").click()
+    expect(page.get_by_role("heading", name="파일 올리기")).to_be_visible()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="회의록 요약").click()
+    progress = page.get_by_text(re.compile(rf"^(부분 요약 [1-9]\d*/{chunks}|회의록을 쓰는 중…)$"))
+    done = page.get_by_text(re.compile(rf"^녹취록의 발화 {len(table)}개를 모두 읽고 썼습니다"))
+    expect(progress.or_(done)).to_be_visible()  # still going after the switch, or already folded in
     expect(page.get_by_text(re.compile(rf"^녹취록의 발화 {len(table)}개를 모두 읽고 썼습니다"))).to_be_visible(
         timeout=60_000)
     settled(page)

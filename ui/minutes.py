@@ -1,15 +1,17 @@
-"""Minutes by map-reduce on the summary page: the chunk size, each step's progress, the Markdown as written."""
+"""Minutes by map-reduce on the summary page: the chunk size, then the minutes written in the background (a
+core.jobs_minutes.MinutesJob, so reruns and page switches do not stop them), each step's progress and the Markdown as
+written, folded into the page once they end."""
 from __future__ import annotations
-
-import time
 
 import streamlit as st
 
 from core.chunking import chunk_transcript, default_chunk_tokens
 from core.engine import Completion
+from core.jobs_minutes import MinutesJob, MinutesSnapshot
 from core.loaders import Table
-from core.minutes import MinutesResult, minutes_settings, minutes_sync
+from core.minutes import MinutesResult, minutes_settings
 from core.pipeline import build_engine
+from core.store import Store
 from ui import config, prompts
 from ui import state as S
 from ui import summary
@@ -18,6 +20,8 @@ from ui.i18n import t
 
 MIN_CHUNK, MAX_CHUNK = 50, 1_000_000
 CURSOR = "▌"
+LIVE_EVERY = 0.5  # seconds between progress refreshes, as on the rows page
+STOP_WAIT = 2.0   # seconds Stop waits for the job to wind down, so the page folds it in at once
 
 
 def model() -> str:
@@ -53,49 +57,87 @@ def settings(table: Table) -> None:
     st.caption(t(key, chunks=f"{chunks:,}", tokens=f"{budget():,}", model=model()))
 
 
-class Live:
-    """The page while the minutes are written: a progress bar for the steps, the Markdown as it grows."""
-
-    def __init__(self) -> None:
-        self.bar = st.progress(0.0, text=t("minutes.stage_start"))
-        self.box = st.container(border=True).empty()
-        self.streamed: list[str] = []
-
-    def progress(self, stage: str, done: int, total: int) -> None:
-        """Show how far a step has come."""
-        if stage == "final":  # every part is in: what is left is written below as it comes
-            self.bar.progress(1.0, text=t("minutes.stage_final"))
-        else:
-            self.bar.progress(done / total if total else 0.0, text=t(f"minutes.stage_{stage}", done=done, total=total))
-
-    def delta(self, text: str) -> None:
-        """Add what was written (whole items, each with its citations) to the page."""
-        self.streamed.append(text)
-        self.box.markdown("".join(self.streamed) + CURSOR)
-
-
-def write(table: Table) -> None:
-    """Write the minutes chunk by chunk, stream the last step onto the page, then keep them (even a partial text)."""
+def start(table: Table) -> None:
+    """Start writing the minutes in the background, for the table loaded now; a setup problem becomes the error."""
+    stop()
     S.put(S.SUMMARY_ERROR, None)
     try:
         chosen = minutes_settings(config.model_settings())
         # The same pacing, budget and store as row runs; a rewrite asks afresh instead of reading back the stored text.
         options = config.run_options(reuse_answers=not S.get(S.SUMMARY))
-        engine = build_engine(chosen, config.engine_choice()[0], prompts.SUMMARY_TASK, options, config.store())
+        # Its own connection: the job writes from its thread while this session's pages read and write theirs.
+        store = Store(config.store().path)
+        engine = build_engine(chosen, config.engine_choice()[0], prompts.SUMMARY_TASK, options, store,
+                              owns_store=True)
     except Exception as exc:
         S.put(S.SUMMARY_ERROR, capture(exc))
         return
-    live, result, started = Live(), None, time.perf_counter()
-    try:
-        result = minutes_sync(table.df, engine=engine, model=chosen.model, text_column=S.get(S.TEXT_COL),
-                              speaker_column=S.get(S.SPEAKER_COL),
-                              system=prompts.system_text(prompts.SUMMARY_TASK), chunk_tokens=S.get(S.CHUNK_TOKENS),
-                              concurrency=chosen.concurrency, on_progress=live.progress, on_delta=live.delta)
-    except Exception as exc:
-        S.put(S.SUMMARY_ERROR, capture(exc))
-    finally:  # also when the user stops the script mid-stream: what was written is kept
-        _keep(result, "".join(live.streamed), time.perf_counter() - started)
-    st.rerun()
+    job = MinutesJob(table.df, engine=engine, model=chosen.model, text_column=S.get(S.TEXT_COL),
+                     speaker_column=S.get(S.SPEAKER_COL), system=prompts.system_text(prompts.SUMMARY_TASK),
+                     chunk_tokens=S.get(S.CHUNK_TOKENS), concurrency=chosen.concurrency)
+    S.put(S.MINUTES_JOB, {"job": job.start(), "upload": S.get(S.UPLOAD)["id"]})
+
+
+def _job() -> MinutesJob | None:
+    """The job writing minutes of the table loaded now; one started for an earlier upload is stopped and dropped."""
+    held, upload = S.get(S.MINUTES_JOB), S.get(S.UPLOAD)
+    if held is None:
+        return None
+    if upload is None or held["upload"] != upload["id"]:  # its minutes would describe another file
+        held["job"].cancel()
+        S.put(S.MINUTES_JOB, None)
+        return None
+    return held["job"]
+
+
+def forget_stale() -> None:
+    """Stop at once a job writing minutes of a file that is no longer loaded (after an upload or a reopen)."""
+    _job()
+
+
+def pending() -> bool:
+    """Whether minutes were started for this table and not yet folded in (they may have just ended)."""
+    return _job() is not None
+
+
+def stop() -> None:
+    """Stop the minutes being written (the Stop button); what was written so far is kept."""
+    job = _job()
+    if job is not None:
+        job.cancel()
+        job.wait(STOP_WAIT)
+
+
+def collect() -> bool:
+    """Fold minutes that have ended into the page, once: the result, else the text written so far, and any error."""
+    job = _job()
+    if job is None or job.running:
+        return False
+    S.put(S.MINUTES_JOB, None)
+    snap = job.snapshot()
+    if snap.error is not None:
+        S.put(S.SUMMARY_ERROR, capture(snap.error))
+    _keep(snap.result, snap.streamed, snap.seconds)
+    return True
+
+
+def stage_text(snap: MinutesSnapshot) -> str:
+    """How far the writing has come, in words."""
+    return t(f"minutes.stage_{snap.stage}", done=snap.done, total=snap.total)
+
+
+@st.fragment(run_every=LIVE_EVERY)
+def live() -> None:
+    """Progress, the Markdown as written and Stop; redrawn on its own, folds the minutes in when they end."""
+    job = _job()
+    if job is None or not job.running:
+        collect()
+        st.rerun()
+    snap = job.snapshot()
+    st.progress(snap.fraction, text=stage_text(snap))
+    if snap.streamed:
+        st.container(border=True).markdown(snap.streamed + CURSOR)
+    st.button(t("minutes.stop"), icon="⏹️", key="b.minutes_stop", on_click=stop)
 
 
 def _keep(result: MinutesResult | None, streamed: str, seconds: float) -> None:

@@ -12,7 +12,7 @@ from core.jobs import interrupted, unanswered
 from core.loaders import Table
 from core.loaders.columns import guess_speaker_column, guess_text_column
 from core.store import RunInfo
-from ui import config, prompts
+from ui import config, minutes, prompts
 from ui import run as runs
 from ui import state as S
 from ui.i18n import t
@@ -65,6 +65,7 @@ def reopen(run_id: int) -> bool:
     table = _table(info)
     runs.clear()
     S.put(S.UPLOAD, {"name": info.file_name, "data": b"", "id": uuid.uuid4().hex})
+    minutes.forget_stale()
     S.put(S.TABLE, table)
     S.put(S.TEXT_COL, table.text_column)
     S.put(S.SPEAKER_COL, table.speaker_column)

@@ -60,6 +60,7 @@ SUMMARY_USAGE = "summary_usage"  # core.engine.Completion of the last summary, o
 SUMMARY_ERROR = "summary_error"  # the exception of the last failed attempt, or None
 SUMMARY_RUN = "summary_run"      # {"upload": id, "kind": "minutes" | "extract", "result": MinutesResult or None}
                                  # behind what SUMMARY holds, or None
+MINUTES_JOB = "minutes_job"      # {"job": core.jobs_minutes.MinutesJob, "upload": id} while minutes are written
 ACTIONS = "actions"              # the minutes' action items as edited (DataFrame), or None
 ACTIONS_VERSION = "actions_version"  # bumped when edits are folded in (the editor starts fresh)
 CHUNK_TOKENS = "chunk_tokens"    # minutes chunk size in tokens, or None for the model's default
@@ -84,8 +85,8 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     EDITOR_VERSION: lambda: 0, RUN_MESSAGE: lambda: None, MEMO: dict, STORE: lambda: None,
     HISTORY_RUN: lambda: None, CONFIRM_DELETE: lambda: None, OWNER: lambda: None,
     SUMMARY: lambda: "", SUMMARY_VERSION: lambda: 0, SUMMARY_USAGE: lambda: None, SUMMARY_ERROR: lambda: None,
-    SUMMARY_RUN: lambda: None, ACTIONS: lambda: None, ACTIONS_VERSION: lambda: 0, CHUNK_TOKENS: lambda: None,
-    SENTENCES: lambda: None,
+    SUMMARY_RUN: lambda: None, MINUTES_JOB: lambda: None, ACTIONS: lambda: None, ACTIONS_VERSION: lambda: 0,
+    CHUNK_TOKENS: lambda: None, SENTENCES: lambda: None,
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.loaders import SUPPORTED_EXTENSIONS, Table, load_bytes
+from ui import minutes
 from ui import run as runs
 from ui import state as S
 from ui.errors import capture, show
@@ -47,6 +48,7 @@ def accept(name: str, data: bytes, sheet: str | None = None) -> bool:
         return False
     runs.clear()
     S.put(S.UPLOAD, {"name": name, "data": data, "id": uuid.uuid4().hex})
+    minutes.forget_stale()
     S.put(S.TABLE, table)
     S.put(S.TEXT_COL, table.text_column or str(table.df.columns[0]))
     S.put(S.SPEAKER_COL, table.speaker_column)
