@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from .background import ThreadJob
 from .engine import Completion, Engine, Message
 from .engines import choose_engine
 from .errors import EngineError
@@ -66,7 +66,7 @@ class _KindRecorder:
             await self.engine.aclose()
 
 
-class RowJob:
+class RowJob(ThreadJob):
     """service.execute in a daemon thread with its own event loop; poll snapshot(), stop with cancel().
 
     With a store path the job opens its own connection to that file, records the run at once (`run_id`) and
@@ -87,42 +87,16 @@ class RowJob:
         except BaseException:
             self._close_store()
             raise
+        super().__init__("row-job")
         self._engine = _KindRecorder(inner)
-        self._lock = threading.Lock()
         self._results: dict[int, RowResult] = {}
         self._kinds: dict[int, str] = {}
-        self._cancel = threading.Event()
-        self._finished = threading.Event()
         self._failure: str | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task | None = None
-        self._thread = threading.Thread(target=self._main, name="row-job", daemon=True)
-
-    def start(self) -> RowJob:
-        """Start the thread; returns self for chaining."""
-        self._thread.start()
-        return self
 
     def cancel(self, grace: float = GRACE) -> None:
         """Stop: no new rows are sent; requests in flight may finish within `grace` seconds (their answers are paid
         for), then are abandoned; finished rows are kept."""
-        self._cancel.set()
-        with self._lock:
-            loop, task = self._loop, self._task
-        if loop is not None and task is not None and not loop.is_closed():
-            try:
-                loop.call_soon_threadsafe(loop.call_later, grace, task.cancel)
-            except RuntimeError:  # the loop closed between the check and the call: nothing left to stop
-                pass
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the job has finished (True) or `timeout` passed (False)."""
-        return self._finished.wait(timeout)
-
-    @property
-    def running(self) -> bool:
-        """True until every row has a final result."""
-        return not self._finished.is_set()
+        self._stop(grace)
 
     def snapshot(self) -> JobSnapshot:
         """The results so far (row -> RowResult), counts and state, copied under the lock."""
@@ -152,18 +126,14 @@ class RowJob:
     async def _run(self) -> None:
         task = asyncio.ensure_future(execute(self.job, store=self.store, run_id=self.run_id, only=self.only,
                                              on_result=self._record, cancel=self._cancel, engine=self._engine))
-        with self._lock:
-            self._loop, self._task = asyncio.get_running_loop(), task
-        if self._cancel.is_set():
-            task.cancel()
+        self._attach(task)
         try:
             await task
         except asyncio.CancelledError:
             pass
         finally:
             await self._close_engine()
-            with self._lock:
-                self._task = None
+            self._detach()
 
     async def _close_engine(self) -> None:
         try:

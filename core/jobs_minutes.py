@@ -3,13 +3,13 @@ snapshot() and stopped with cancel(). Pure: no UI imports, safe to poll from any
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from .background import ThreadJob
 from .minutes import MinutesResult, minutes
 
 OWN_CALLBACKS = ("on_progress", "on_delta")  # the job records progress and deltas itself
@@ -37,52 +37,30 @@ class MinutesSnapshot:
         return self.done / self.total if self.total else 0.0
 
 
-class MinutesJob:
+class MinutesJob(ThreadJob):
     """`minutes(df, **kwargs)` in a daemon thread; poll snapshot(), stop with cancel(); the engine is closed after."""
 
     def __init__(self, df: pd.DataFrame, **kwargs: Any) -> None:
         taken = [name for name in OWN_CALLBACKS if name in kwargs]
         if taken:
             raise TypeError(f"MinutesJob records progress itself; do not pass {', '.join(taken)}")
+        super().__init__("minutes-job")
         self.df, self.kwargs, self.engine = df, kwargs, kwargs["engine"]
-        self._lock = threading.Lock()
         self._stage, self._done, self._total = "start", 0, 0
         self._parts: list[str] = []
         self._result: MinutesResult | None = None
         self._error: BaseException | None = None
         self._started: float | None = None
         self._ended: float | None = None
-        self._cancel = threading.Event()
-        self._finished = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task | None = None
-        self._thread = threading.Thread(target=self._main, name="minutes-job", daemon=True)
 
     def start(self) -> MinutesJob:
         """Start the thread; returns self for chaining."""
         self._started = time.perf_counter()
-        self._thread.start()
-        return self
+        return super().start()
 
     def cancel(self) -> None:
         """Stop now: requests in flight are abandoned; what was streamed stays in the snapshot."""
-        self._cancel.set()
-        with self._lock:
-            loop, task = self._loop, self._task
-        if loop is not None and task is not None and not loop.is_closed():
-            try:
-                loop.call_soon_threadsafe(task.cancel)
-            except RuntimeError:  # the loop closed between the check and the call: nothing left to stop
-                pass
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the job has ended (True) or `timeout` passed (False)."""
-        return self._finished.wait(timeout)
-
-    @property
-    def running(self) -> bool:
-        """True until the minutes are written, failed or stopped."""
-        return not self._finished.is_set()
+        self._stop()
 
     def snapshot(self) -> MinutesSnapshot:
         """Progress, the streamed Markdown and the outcome so far, copied under the lock."""
@@ -116,10 +94,7 @@ class MinutesJob:
     async def _run(self) -> None:
         task = asyncio.ensure_future(minutes(self.df, **self.kwargs, on_progress=self._progress,
                                              on_delta=self._delta))
-        with self._lock:
-            self._loop, self._task = asyncio.get_running_loop(), task
-        if self._cancel.is_set():
-            task.cancel()
+        self._attach(task)
         try:
             result = await task
             with self._lock:
@@ -128,8 +103,7 @@ class MinutesJob:
             if not self._cancel.is_set():
                 raise
         finally:
-            with self._lock:
-                self._task = None
+            self._detach()
             await self._close_engine()
 
     async def _close_engine(self) -> None:
