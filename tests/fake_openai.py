@@ -56,8 +56,10 @@ class FakeOpenAI:
     def __init__(self, *, latency: float = 0.0, responder: Responder | None = None,
                  error_500_rate: float = 0.0, error_429_rate: float = 0.0, retry_after: float = 0.1,
                  hang_rate: float = 0.0, seed: int | None = 0, require_key: str | None = None,
-                 rpm_limit: int | None = None, chunk_chars: int = 4, host: str = "127.0.0.1", port: int = 0) -> None:
+                 rpm_limit: int | None = None, chunk_chars: int = 4, stream_seconds: float | None = None,
+                 host: str = "127.0.0.1", port: int = 0) -> None:
         self.latency, self.responder = latency, responder or ff.echo_responder
+        self.stream_seconds = stream_seconds  # how long a stream takes (None: a fifth of the latency)
         self.error_500_rate, self.error_429_rate, self.retry_after = error_500_rate, error_429_rate, retry_after
         self.hang_rate, self.require_key, self.rpm_limit = hang_rate, require_key, rpm_limit
         self.chunk_chars = chunk_chars
@@ -235,8 +237,9 @@ class FakeOpenAI:
 
     async def _stream(self, cid: str, model: str, reply: str, usage: dict[str, int] | None) -> AsyncIterator[bytes]:
         pieces = ff.split_reply(reply, self.chunk_chars)
-        # Streaming spends a further fifth of the latency spread over the chunks.
-        gap = 0.2 * self.latency / len(pieces)
+        # Streaming spends a further fifth of the latency (or stream_seconds) spread over the chunks.
+        spread = 0.2 * self.latency if self.stream_seconds is None else self.stream_seconds
+        gap = spread / len(pieces)
         flag = usage is not None
         yield ff.sse(ff.chunk(cid, model, {"role": "assistant", "content": ""}, with_usage_field=flag))
         for piece in pieces:

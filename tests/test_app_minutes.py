@@ -252,12 +252,10 @@ def test_a_run_goes_on_through_page_switches_and_sidebar_edits_and_is_folded_in_
 
 
 def test_stop_keeps_what_was_written_and_says_it_is_unfinished():
-    with FakeOpenAI(responder=minutes_responder, latency=0.5) as srv:
-        at = prepared(srv, chunk_tokens=None)  # one chunk: the one request is streamed
+    with FakeOpenAI(responder=minutes_responder, latency=0.2, stream_seconds=12.0) as srv:
+        at = prepared(srv, chunk_tokens=None)  # one chunk: the one request is streamed, slowly
         at.button(key="b.summary_write").click().run()
         job = at.session_state["minutes_job"]["job"]
-        wait_until(lambda: srv.in_flight == 1)
-        srv.latency = 60.0  # the answer streams over 12 s from now on
         wait_until(lambda: "- " in job.snapshot().streamed)
         at.run()
         [box] = [m for m in texts(at.markdown) if m.startswith("## ")]
