@@ -122,3 +122,13 @@ def no_crash(at: AppTest) -> None:
 def echo(text: str) -> str:
     """What the local test server answers to a row sent as <data>text</data>."""
     return f"ECHO: <data>{text}</data>"
+
+
+def results(at: AppTest) -> pd.DataFrame:
+    """The results table as the editor shows it (without pending edits)."""
+    return at.data_editor[0].value.reset_index(drop=True)
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the metric with this label."""
+    return {m.label: m.value for m in at.metric}[label]

@@ -3,25 +3,17 @@ import io
 
 import openpyxl
 import pandas as pd
-import pytest
 
 from core.plan import row_plan
 from core.service import RunJob, execute_sync
 from core.settings import ModelSettings
 from core.store import ENV_STORE, Store, default_store_path
-from tests.app_support import (TEXT, UTTERANCES, connect, downloads, echo, edit_cell, loaded, new_app, no_crash,
-                               texts, wait_for_run)
-from tests.fake_openai import FakeOpenAI
+from tests.app_support import (TEXT, UTTERANCES, connect, downloads, echo, edit_cell, loaded, metric, new_app,
+                               no_crash, results, texts, wait_for_run)
 from tests.fake_openai_faults import last_user_text
 
 OUT = "정리된 발화"
 EDIT = "손으로 고친 둘째 줄"
-
-
-@pytest.fixture
-def server():
-    with FakeOpenAI() as srv:
-        yield srv
 
 
 def earlier_session(server, prompt: str = "기록용 시스템 프롬프트"):
@@ -50,7 +42,7 @@ def test_history_lists_runs_and_reopens_one_with_its_prompt_results_and_edits(se
     at.button(key="b.reopen").click().run()
     no_crash(at)
     assert texts(at.title) == ["행별 처리"]
-    table = at.data_editor[0].value.reset_index(drop=True)
+    table = results(at)
     assert table[OUT].tolist() == [echo(UTTERANCES[TEXT][0]), EDIT, *map(echo, UTTERANCES[TEXT][2:])]
     assert table[TEXT].tolist() == UTTERANCES[TEXT].tolist()
     assert at.sidebar.text_area[0].value == "기록용 시스템 프롬프트"
@@ -127,7 +119,7 @@ def test_a_run_cut_short_in_an_earlier_session_resumes_asking_only_the_missing_r
     no_crash(at)
     assert sorted(last_user_text(b) for b in server.chat_requests()) == sorted(
         f"<data>{t}</data>" for t in UTTERANCES[TEXT][2:])
-    table = at.data_editor[0].value.reset_index(drop=True)
+    table = results(at)
     assert table[OUT].tolist() == [echo(t) for t in UTTERANCES[TEXT]] and set(table["status"]) == {"ok"}
     assert at.session_state["run"]["id"] == run_id
     assert not any("끊긴 실행이 있습니다" in m for m in texts(at.markdown))  # nothing left to resume
@@ -150,12 +142,8 @@ def test_a_run_store_that_cannot_be_opened_is_a_plain_message_and_the_table_stay
     monkeypatch.setenv(ENV_STORE, str(blocker / "runs.sqlite3"))
     at = connect(loaded(), server.base_url)
     no_crash(at)
-    assert metric_value(at, "요청 수") == "4"  # the quote still works
+    assert metric(at, "요청 수") == "4"  # the quote still works
     at.button(key="b.run").click().run()
     no_crash(at)
     assert any("실행 기록 파일" in e and "열 수 없습니다" in e for e in texts(at.error))
     assert at.session_state["table"] is not None and server.chat_requests() == []
-
-
-def metric_value(at, label: str) -> str:
-    return {m.label: m.value for m in at.metric}[label]

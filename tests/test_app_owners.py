@@ -12,17 +12,10 @@ from core.settings import ModelSettings
 from core.store import Store, default_store_path
 from tests.app_support import (APP, ROOT, TEXT, UTTERANCES, connect, cp949_csv, downloads, no_crash, texts, upload,
                                wait_for_run)
-from tests.fake_openai import FakeOpenAI
 
 SESSION_ONLY = "🔒 이 브라우저 세션에서 한 실행만"
 THIS_COMPUTER = "🖥️ 이 컴퓨터에서 한 실행을 모두"
 ACCOUNT_ONLY = "👤 로그인한 계정으로 한 실행만"
-
-
-@pytest.fixture
-def server():
-    with FakeOpenAI() as srv:
-        yield srv
 
 
 @pytest.fixture
