@@ -1,7 +1,6 @@
 """Bringing a stored run back into the session: its table, prompt, model and results; resuming it."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -12,13 +11,13 @@ from core.jobs import interrupted, unanswered
 from core.loaders import Table
 from core.loaders.columns import guess_speaker_column, guess_text_column
 from core.store import RunInfo
-from ui import config, minutes, prompts
+from ui import config, prompts
 from ui import run as runs
 from ui import state as S
 from ui.i18n import t
 from ui.rows import start
+from ui.upload import use_table
 
-TABLE_BOUND = (S.SUMMARY, S.SUMMARY_USAGE, S.SUMMARY_ERROR)  # what a new table makes meaningless, as on upload
 
 
 def when(info: RunInfo) -> str:
@@ -63,15 +62,7 @@ def reopen(run_id: int) -> bool:
     if info is None:
         return False
     table = _table(info)
-    runs.clear()
-    S.put(S.UPLOAD, {"name": info.file_name, "data": b"", "id": uuid.uuid4().hex})
-    minutes.forget_stale()
-    S.put(S.TABLE, table)
-    S.put(S.TEXT_COL, table.text_column)
-    S.put(S.SPEAKER_COL, table.speaker_column)
-    for key in TABLE_BOUND:
-        S.put(key, S.DEFAULTS[key]())
-    S.bump(S.SUMMARY_VERSION)
+    use_table(info.file_name, b"", table)
     _restore_prompt(info)
     _restore_model(info)
     results = {r.row: r for r in store.results(run_id)}

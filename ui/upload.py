@@ -46,17 +46,22 @@ def accept(name: str, data: bytes, sheet: str | None = None) -> bool:
     except Exception as exc:  # InputError, or a loader bug: either way a message, never a traceback
         S.put(S.UPLOAD_ERROR, capture(exc))
         return False
+    use_table(name, data, table)
+    S.put(S.UPLOAD_ERROR, None)
+    return True
+
+
+def use_table(name: str, data: bytes, table: Table) -> None:
+    """Make `table` the session's; results, minutes and summaries of the one before go (they describe another file)."""
     runs.clear()
     S.put(S.UPLOAD, {"name": name, "data": data, "id": uuid.uuid4().hex})
     minutes.forget_stale()
     S.put(S.TABLE, table)
     S.put(S.TEXT_COL, table.text_column or str(table.df.columns[0]))
     S.put(S.SPEAKER_COL, table.speaker_column)
-    S.put(S.UPLOAD_ERROR, None)
     for key in (S.SUMMARY, S.SUMMARY_USAGE, S.SUMMARY_ERROR):
         S.put(key, S.DEFAULTS[key]())
     S.bump(S.SUMMARY_VERSION)
-    return True
 
 
 def uploader() -> None:
