@@ -12,6 +12,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from .errors import ConfigError, TemplateError
+from .summary import clock, utterance_line
 from .tokens import count_text
 
 CONTEXTS = Path(__file__).parent / "presets" / "contexts.toml"
@@ -19,16 +20,6 @@ CONTEXTS = Path(__file__).parent / "presets" / "contexts.toml"
 # speech-to-text often has no punctuation), then between words. Failing both, between characters.
 SENTENCE_ENDS = re.compile(r"(?:[.!?。？！…]+|(?<=[다요죠]))(?=\s)")
 WORD_ENDS = re.compile(r"\S(?=\s)")
-
-
-def clock(seconds: str) -> str:
-    """Seconds as mm:ss or h:mm:ss ("" when not a number)."""
-    try:
-        total = int(float(seconds))
-    except ValueError:
-        return ""
-    h, rest = divmod(total, 3600)
-    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -46,9 +37,7 @@ class Utterance:
     @property
     def line(self) -> str:
         """The line sent to the model."""
-        when = clock(self.start) if self.start else ""
-        return "".join([f"#{self.row} ", f"[{when}] " if when else "", f"{self.speaker}: " if self.speaker else "",
-                        self.text])
+        return utterance_line(self.row, self.start, self.speaker, self.text)
 
 
 @dataclass(frozen=True)

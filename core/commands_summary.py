@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from dataclasses import replace
@@ -13,10 +12,11 @@ import pandas as pd
 from .commands import _engine_name, _options, _settings, _store, _text_arg
 from .errors import ConfigError
 from .export import to_bytes
+from .jobs import stream_sync
 from .loaders import Table, load_path
 from .minutes import MinutesResult, minutes_settings, minutes_sync
 from .pipeline import build_engine
-from .summary import stream_summary, transcript_text
+from .summary import transcript_text
 from .tasks import get_task
 
 OUT_SUFFIXES = {".md", ".txt", ".json"}
@@ -114,19 +114,9 @@ def _offline(args: argparse.Namespace, table: Table, column: str, engine) -> int
                           "extractive summary only.", code="config.offline_minutes")
     template = get_task("minutes").build(system=_text_arg(args.system))
     transcript = transcript_text(table.df, column, table.speaker_column)
-    live = args.out is None
-    text = asyncio.run(_stream(transcript, template, engine, live))
-    _emit(args.out, text, already_shown=live)
+    live, parts = args.out is None, []
+    for delta in stream_sync(transcript, template, engine, parts):
+        if live:
+            _echo(delta)
+    _emit(args.out, "".join(parts), already_shown=live)
     return 0
-
-
-async def _stream(transcript: str, template, engine, live: bool) -> str:
-    parts = []
-    try:
-        async for delta in stream_summary(transcript, template, engine):
-            parts.append(delta)
-            if live:
-                _echo(delta)
-    finally:
-        await engine.aclose()
-    return "".join(parts)

@@ -9,7 +9,8 @@ from .engine import Completion, Engine
 from .templates import Template
 
 
-def _clock(value: object) -> str:
+def clock(value: object) -> str:
+    """Seconds as mm:ss or h:mm:ss ("" when not a number)."""
     try:
         seconds = int(float(str(value)))
     except ValueError:
@@ -18,17 +19,23 @@ def _clock(value: object) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
+def utterance_line(row: int, start: object, speaker: str, text: str) -> str:
+    """The line the model sees and cites: "#row [time] speaker: text", with the parts that are known."""
+    when = clock(start) if start not in (None, "") else ""
+    return "".join([f"#{row} ", f"[{when}] " if when else "", f"{speaker}: " if speaker else "", text])
+
+
 def transcript_text(df: pd.DataFrame, text_column: str, speaker_column: str | None = None,
                     time_column: str | None = "start") -> str:
-    """One line per utterance: "#row [time] speaker: text", with the parts that are known (rows from 1)."""
+    """One line per utterance (rows from 1), as `utterance_line` writes it."""
     lines = []
     for number, rec in enumerate(df.to_dict(orient="records"), start=1):
         text = str(rec.get(text_column) or "").strip()
         if not text:
             continue
         who = str(rec.get(speaker_column) or "").strip() if speaker_column else ""
-        when = _clock(rec.get(time_column)) if time_column and time_column in rec and rec.get(time_column) else ""
-        lines.append("".join([f"#{number} ", f"[{when}] " if when else "", f"{who}: " if who else "", text]))
+        start = rec.get(time_column) if time_column and time_column in rec else None
+        lines.append(utterance_line(number, start or None, who, text))
     return "\n".join(lines)
 
 
