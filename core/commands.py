@@ -12,6 +12,7 @@ from .engines import choose_engine, make_engine
 from .errors import ConfigError, InputError
 from .export import to_bytes
 from .loaders import load_path
+from .offline.fillers import filler_entries
 from .pipeline import RunOptions, build_engine
 from .plan import row_plan
 from .pricing import load_prices
@@ -68,9 +69,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
 def _fillers(args: argparse.Namespace) -> tuple[str, ...] | None:
     """The offline engine's filler list from --fillers (comma or line separated, or @FILE)."""
     text = _text_arg(getattr(args, "fillers", None))
-    if text is None:
-        return None
-    return tuple(w.strip() for w in text.replace(",", "\n").splitlines() if w.strip())
+    return None if text is None else filler_entries(text)
 
 
 def _engine_name(args: argparse.Namespace, settings: ModelSettings) -> str:

@@ -11,6 +11,7 @@ from core.engine import Engine
 from core.engines import choose_engine, make_engine
 from core.errors import ConfigError
 from core.loaders import Table
+from core.offline.fillers import filler_entries
 from core.pipeline import RunOptions
 from core.plan import RowPlan
 from core.service import RunJob
@@ -122,7 +123,7 @@ def run_options(reuse_answers: bool = True) -> RunOptions:
 def fillers() -> tuple[str, ...] | None:
     """The offline engine's filler list as edited on the Rows page (None: the preset's)."""
     text = S.get(S.FILLERS)
-    return None if text is None else tuple(e.strip() for e in text.splitlines() if e.strip())
+    return None if text is None else filler_entries(text)
 
 
 def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:

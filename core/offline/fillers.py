@@ -75,6 +75,11 @@ def make_fillers(always: Iterable[str], positional: Iterable[str] = (), phrases:
                    before=base.before, repeat_ok=base.repeat_ok)
 
 
+def filler_entries(text: str) -> tuple[str, ...]:
+    """The entries of a filler list as a person writes it: one a line or separated by commas."""
+    return tuple(e.strip() for e in text.replace(",", "\n").splitlines() if e.strip())
+
+
 def fillers_from_list(entries: Iterable[str], base: Fillers | None = None) -> Fillers:
     """Fillers from the app's one-entry-a-line list: "~word" is positional, anything else always removed."""
     entries = [e.strip() for e in entries if e.strip() and e.strip() != POSITIONAL_MARK]
