@@ -12,6 +12,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from .errors import ConfigError, TemplateError
+from .results import cell_text
 from .summary import clock, utterance_line
 from .tokens import count_text
 
@@ -98,8 +99,7 @@ def default_chunk_tokens(model: str) -> int:
 
 
 def _cell(rec: dict, column: str | None) -> str:
-    value = rec.get(column) if column else None
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+    return cell_text(rec.get(column) if column else None).strip()
 
 
 def utterances(df: pd.DataFrame, text_column: str, speaker_column: str | None, model: str,

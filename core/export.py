@@ -9,20 +9,16 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .results import cell_text
+
 # OWASP CSV injection: a spreadsheet runs cells that start with these as formulas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 
 
-def _text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
 def neutralize(value: object) -> str:
     """The cell as text, with a leading apostrophe when a spreadsheet would run it as a formula."""
-    text = _text(value)
+    text = cell_text(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -45,7 +41,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "results") -> bytes:
     ws.title = sheet[:31]
     wrap, bold = Alignment(wrap_text=True, vertical="top"), Font(bold=True)
     columns = [str(c) for c in df.columns]
-    body = [[ILLEGAL_CHARACTERS_RE.sub("", _text(v)) for v in row] for row in df.itertuples(index=False)]
+    body = [[ILLEGAL_CHARACTERS_RE.sub("", cell_text(v)) for v in row] for row in df.itertuples(index=False)]
     for r, values in enumerate([columns, *body], start=1):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .chunking import clock
+from .results import cell_text
 
 CITATION = re.compile(r"\[(#\d+[^\[\]\n]*)\]")  # a bracketed group that starts with a row number
 ROW = re.compile(r"#(\d+)")
@@ -55,8 +56,7 @@ def by_section(cited: Sequence[Cited]) -> dict[str, list[Cited]]:
 def _cell(rec: pd.Series, column: str | None) -> str:
     if not column or column not in rec.index:
         return ""
-    value = rec[column]
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+    return cell_text(rec[column]).strip()
 
 
 def sources(df: pd.DataFrame, cited: Sequence[Cited], text_column: str, speaker_column: str | None = None,

@@ -11,6 +11,7 @@ from core.export import to_csv_bytes, to_xlsx_bytes
 from core.loaders import Table
 from core.minutes import MinutesResult
 from core.minutes_cite import by_section, citations, sources
+from core.results import cell_text
 from ui import state as S
 from ui import summary
 from ui.i18n import t
@@ -89,19 +90,15 @@ def sources_view(table: Table) -> None:
             st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
 
 
-def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
 def apply_edits(table: pd.DataFrame, state: Mapping) -> pd.DataFrame:
     """The table with an editor's pending changes: cells edited, rows added, rows deleted (as Streamlit applies
     them)."""
-    out = table.reset_index(drop=True).map(_text)
+    out = table.reset_index(drop=True).map(cell_text)
     for pos, change in dict(state.get("edited_rows") or {}).items():
         for column, value in change.items():
             if column in out.columns and 0 <= int(pos) < len(out):
-                out.at[int(pos), column] = _text(value)
-    added = [{c: _text(row.get(c)) for c in out.columns} for row in state.get("added_rows") or []]
+                out.at[int(pos), column] = cell_text(value)
+    added = [{c: cell_text(row.get(c)) for c in out.columns} for row in state.get("added_rows") or []]
     if added:
         out = pd.concat([out, pd.DataFrame(added, columns=out.columns, dtype=str)], ignore_index=True)
     gone = [int(p) for p in state.get("deleted_rows") or [] if 0 <= int(p) < len(table)]

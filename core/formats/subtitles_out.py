@@ -7,22 +7,17 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import pandas as pd
 
 from ..errors import ConfigError
+from ..results import cell_text
 from ._common import tidy
 
 SHOWN_ROWS = 5
 MAX_SECONDS = 100 * 3600  # SRT cannot write 100 hours; no recording a user brings here lasts that long
 
 
-def _cell(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
 def _ms(value: object) -> int | None:
     """Seconds text ("62.5") as milliseconds; None when it is not a time."""
     try:
-        number = Decimal(_cell(value).strip())
+        number = Decimal(cell_text(value).strip())
     except InvalidOperation:
         return None
     if not number.is_finite() or not 0 <= number < MAX_SECONDS:
@@ -52,7 +47,7 @@ def _refuse(bad: list[int]) -> ConfigError:
 
 def _lines(value: object) -> list[str]:
     """The text's lines, tidied, blank ones dropped (a blank line would end the cue)."""
-    return [line for line in (tidy(part) for part in _cell(value).split("\n")) if line]
+    return [line for line in (tidy(part) for part in cell_text(value).split("\n")) if line]
 
 
 def cues(df: pd.DataFrame, text_column: str, speaker_column: str | None = None,
@@ -66,7 +61,7 @@ def cues(df: pd.DataFrame, text_column: str, speaker_column: str | None = None,
         if timing is None:
             bad.append(number)
         elif lines := _lines(text):
-            out.append((*timing, tidy(_cell(speaker)), lines))
+            out.append((*timing, tidy(cell_text(speaker)), lines))
     if bad:
         raise _refuse(bad)
     if not out:
