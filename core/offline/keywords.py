@@ -24,6 +24,7 @@ def _lists(path: Path = STOPWORDS) -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(value, key=len, reverse=True)) for key, value in data.items()}
 
 
+@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Words too common to be keywords, from the data file."""
     lists = _lists()
