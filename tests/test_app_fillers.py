@@ -48,3 +48,11 @@ def test_the_list_shows_only_for_clean_on_the_offline_engine(no_key):
     with FakeOpenAI() as srv:
         connect(at, srv.base_url)
         assert not [a for a in at.text_area if a.key == "w.fillers"]
+
+
+def test_an_emptied_list_stays_empty_and_removes_nothing(no_key):
+    at = loaded()
+    at.text_area(key="w.fillers").input("").run()
+    assert at.text_area(key="w.fillers").value == "" and at.session_state["fillers"] == ""
+    assert [e.label for e in at.expander if "군말 목록" in e.label] == ["오프라인 대본 정리의 군말 목록 (0개)"]
+    assert run_clean(at)[0].startswith("음 그러니까")

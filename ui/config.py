@@ -7,8 +7,7 @@ import uuid
 
 import streamlit as st
 
-from core.engine import Engine
-from core.engines import choose_engine, make_engine
+from core.engines import choose_engine
 from core.errors import ConfigError
 from core.loaders import Table
 from core.offline.fillers import filler_entries
@@ -104,13 +103,6 @@ def requested_engine() -> str | None:
 def engine_choice() -> tuple[str, str | None]:
     """(engine name, notice when the core chose it for the user); raises ConfigError for a bad name."""
     return choose_engine(model_settings(), requested_engine())
-
-
-def engine_for(task: str | None) -> Engine:
-    """A ready engine for a run of `task` (raises ConfigError, e.g. when there is no key)."""
-    settings = model_settings()
-    name, _ = choose_engine(settings, requested_engine())
-    return make_engine(settings, name, task=task)
 
 
 def run_options(reuse_answers: bool = True) -> RunOptions:

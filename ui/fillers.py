@@ -39,9 +39,10 @@ def editor() -> None:
     """The list, editable, with a reset to the preset's; how many entries are in use."""
     if not shown():
         return
-    with st.expander(t("fillers.title", count=len(config.fillers() or default_fillers().as_list())),
+    edited = config.fillers()
+    with st.expander(t("fillers.title", count=len(default_fillers().as_list() if edited is None else edited)),
                      expanded=S.get(S.FILLERS) is not None):
         st.text_area(t("fillers.label"), height=180, help=t("fillers.help"),
-                     **S.bind("w.fillers", S.get(S.FILLERS) or default_text(), set_text))
+                     **S.bind("w.fillers", default_text() if S.get(S.FILLERS) is None else S.get(S.FILLERS), set_text))
         st.button(t("fillers.reset"), icon="↩️", key="b.fillers_reset", on_click=reset,
                   disabled=S.get(S.FILLERS) is None)
