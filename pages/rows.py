@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import state as S
 from ui.i18n import t
-from ui.rows import fillers, quote, reopen, reruns, results, runs, setup
+from ui.rows import downloads, editor, fillers, quote, reopen, reruns, results, runs, setup
 from ui.shell import frame
 from ui.upload import need_table
 
@@ -29,8 +29,8 @@ if runs.pending():  # live() folds a finished run in and redraws the page
     results.live()
 elif S.row_run() is not None:
     results.metrics()
-    edited = results.editor()
+    editor.editor()
     reruns.buttons()
-    results.downloads(edited)
-    results.label_chart(edited)
+    downloads.downloads()
+    results.label_chart()
     results.details()

@@ -1,9 +1,9 @@
-"""ui.window: search and status filters over the results, pages of them, and one page built alone."""
+"""ui.rows.window: search and status filters over the results, pages of them, and one page built alone."""
 
 import pandas as pd
 
 from core.rows.results import RowResult
-from ui.window import answers, matching, page_rows, pages, statuses, window_frame
+from ui.rows.window import answers, matching, page_rows, pages, statuses, window_frame
 
 DF = pd.DataFrame({"화자": ["김", "이", "박", "최", "정"], "발화": ["예산 얘기", "일정", "Budget plan", "예산", "끝"]})
 RESULTS = {

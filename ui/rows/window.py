@@ -71,6 +71,6 @@ def window_frame(
         "error": [reasons.get(i, r.error if r else "") for i, r in zip(rows, got)],
     }
     for name, column in values.items():
-        out[unique_name(name, out.columns)] = column
+        out[unique_name(name, out.columns)] = pd.Series(column, dtype="str")  # "str" even when no row is shown
     out.index = pd.Index([i + 1 for i in rows], dtype="int64")
     return out
