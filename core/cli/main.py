@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.cli import compare as commands_compare
+from core.cli import prompts as commands_prompts
 from core.cli import run as commands
 from core.cli import summarize as commands_summary
 from core.errors import CoreError
@@ -16,6 +18,8 @@ COMMANDS = {
     "parse": commands.cmd_parse,
     "run": commands.cmd_run,
     "summarize": commands_summary.cmd_summarize,
+    "compare": commands_compare.cmd_compare,
+    "prompts": commands_prompts.cmd_prompts,
 }
 
 
@@ -80,8 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fillers", help="offline engine: filler list for clean (comma or line separated), or @FILE")
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+    commands_compare.add_examples_flags(p)
     _add_model(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    commands_compare.add_compare(sub)
+    commands_prompts.add_prompts(sub)
     return parser
 
 
