@@ -5,47 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from core.errors import ConfigError
 from core.store import Store, default_store_path
 from core.workbench.prompts import PromptLibrary
 from core.workbench.prompts_toml import export_toml, import_toml
-
-
-def add_prompts(sub) -> None:
-    """The prompts subcommand and its actions."""
-    p = sub.add_parser("prompts", help="saved prompts with versions: list, show, save, diff, export, import")
-    p.add_argument("--store", type=Path, help="run store holding the prompts (default: TRANSCRIPT_STUDIO_STORE)")
-    acts = p.add_subparsers(dest="action", required=True, parser_class=type(p))
-    a = acts.add_parser("list", help="saved prompts with their task and latest version")
-    a.add_argument("--task", help="only this task's prompts")
-    a = acts.add_parser("show", help="a prompt's text (the latest version unless --version)")
-    a.add_argument("name")
-    a.add_argument("--version", type=int)
-    a = acts.add_parser("save", help="save the text as the prompt's next version")
-    a.add_argument("name")
-    a.add_argument("--system", help="system prompt, or @FILE (default: the task's)")
-    a.add_argument("--template", help="user template, or @FILE (default: the task's)")
-    a.add_argument("--task", default=None, help="the task it is for (default: custom)")
-    a.add_argument("--note", default="", help="a word on what changed")
-    a = acts.add_parser("diff", help="what changed between two versions")
-    a.add_argument("name")
-    a.add_argument("v1", type=int)
-    a.add_argument("v2", type=int)
-    a = acts.add_parser("rename", help="give a prompt another name")
-    a.add_argument("name")
-    a.add_argument("new")
-    a = acts.add_parser("restore", help="make an old version the latest again")
-    a.add_argument("name")
-    a.add_argument("version", type=int)
-    a = acts.add_parser("delete", help="forget a prompt and its versions")
-    a.add_argument("name")
-    a = acts.add_parser("export", help="write prompts as TOML (to share)")
-    a.add_argument("names", nargs="*", help="only these prompts (default: all)")
-    a.add_argument("--out", type=Path, help="FILE.toml (default: stdout)")
-    a = acts.add_parser("import", help="add the prompts of a TOML file")
-    a.add_argument("file", type=Path)
 
 
 def cmd_prompts(args: argparse.Namespace) -> int:

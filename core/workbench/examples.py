@@ -15,9 +15,8 @@ from core.errors import ConfigError
 from core.rows.results import cell_text
 from core.rows.runner import table_rows
 from core.rows.templates import Example, Template, render
+from core.workbench import EXAMPLE_TOKENS, MAX_EXAMPLES
 
-MAX_EXAMPLES = 4
-EXAMPLE_TOKENS = 1500  # prompt tokens all of a row's examples may add
 GRAMS = (2, 3)  # character bigrams and trigrams: similar Korean words share them whatever their particles
 
 
