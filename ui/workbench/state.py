@@ -36,6 +36,7 @@ class Workbench:
     learn: bool = False  # "learn from my corrections": send corrected rows as few-shot examples
     in_use: dict[str, tuple[str, int]] = field(default_factory=dict)  # task -> saved prompt (name, version) loaded
     b_source: str = ""  # "v:<name>:<version>" of a saved prompt, or "edit" for the text below
+    b_chosen: bool = False  # the user picked b_source (else it follows the saved prompt in use)
     b_system: str = ""
     b_model: str = ""
     b_temperature: float | None = None

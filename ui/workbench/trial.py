@@ -117,11 +117,10 @@ def b_controls() -> None:
         f"v:{p.name}:{v.version}" for p in library.library().names(task) for v in library.library().versions(p.name)
     ]
     options = options[::-1] + [EDIT]
-    if state.b_source not in options:
+    if not state.b_chosen or state.b_source not in options:  # default: the saved version in use, else the newest
         used = library.in_use(task)
-        state.b_source = (
-            f"v:{used.name}:{used.version}" if used and f"v:{used.name}:{used.version}" in options else (options[0])
-        )
+        mine = f"v:{used.name}:{used.version}" if used else ""
+        state.b_source = mine if mine in options else options[0]
         state.b_system = state.b_system or library.current(task)[0]
     labels = {
         o: (t("wb.b_edit") if o == EDIT else t("wb.b_saved", name=o.split(":")[1], version=o.split(":")[2]))
@@ -134,7 +133,7 @@ def b_controls() -> None:
         options,
         format_func=labels.get,
         key="w.wb.b_source",
-        on_change=lambda: setattr(state, "b_source", st.session_state["w.wb.b_source"]),
+        on_change=lambda: _choose_b(state),
     )
     st.session_state["w.wb.b_model"] = state.b_model
     mid.text_input(
@@ -162,6 +161,10 @@ def b_controls() -> None:
             height=140,
             on_change=lambda: setattr(state, "b_system", st.session_state["w.wb.b_system"]),
         )
+
+
+def _choose_b(state) -> None:
+    state.b_source, state.b_chosen = st.session_state["w.wb.b_source"], True
 
 
 def quote_line(table: Table, rows: list[int], variants: list[Variant]) -> str:
