@@ -2,6 +2,7 @@
 
 import asyncio
 import threading
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -9,21 +10,20 @@ import pytest
 from core.errors import ConfigError, EngineError
 from core.jobs.rows import STOPPED, RowJob, interrupted, stream_sync, unanswered
 from core.rows.plan import RowPlan
-from core.rows.runner import RowSpec
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from core.store import Store
 from tests.mock_engine import MockEngine, last_user
 
-SPEC = RowSpec(Template(system="sys", user="<data>{text}</data>"), text_column="text")
+PLAN = RowPlan(Template(system="sys", user="<data>{text}</data>"), text_column="text", output_column="out")
 
 
-def rows(*texts: str, concurrency: int = 8) -> RunJob:
-    return RunJob(
+def rows(*texts: str, concurrency: int = 8) -> RunSetup:
+    return RunSetup(
         pd.DataFrame({"text": list(texts)}),
         "t.csv",
-        RowPlan(SPEC, "out"),
+        PLAN,
         ModelSettings(concurrency=concurrency),
         engine="openai",
     )
@@ -188,8 +188,8 @@ def test_rows_held_back_by_the_budget_are_cancelled_with_the_budget_kind():
 
 
 def test_a_setting_the_engine_cannot_meet_is_refused_before_anything_starts(tmp_path):
-    job = RunJob(
-        pd.DataFrame({"text": ["a"]}), "t.csv", RowPlan(SPEC, "out", task="emotion"), ModelSettings(), engine="offline"
+    job = RunSetup(
+        pd.DataFrame({"text": ["a"]}), "t.csv", replace(PLAN, task="emotion"), ModelSettings(), engine="offline"
     )
     with pytest.raises(ConfigError) as refused:
         RowJob(job, store=tmp_path / "s.sqlite3")

@@ -152,9 +152,7 @@ def test_other_structured_output_needs_a_model():
 def test_rows_run_through_the_same_runner_packed_or_not(pack):
     df = pd.DataFrame({"발화": ["음 그러니까 네 좋아요", "어 제가 제가 할게요", "", "So, um, we ship."]})
     plan = row_plan(task="clean", text_column="발화")
-    results = run_rows_sync(
-        table_rows(df, "발화"), plan.spec, make_engine(ModelSettings(), "offline", "clean"), pack=pack
-    )
+    results = run_rows_sync(table_rows(df, "발화"), plan, make_engine(ModelSettings(), "offline", "clean"), pack=pack)
     assert [r.output for r in results] == ["네 좋아요", "제가 할게요", "", "We ship."]
     assert [r.status for r in results] == ["ok", "ok", "skipped", "ok"]
 

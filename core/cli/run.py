@@ -20,8 +20,8 @@ from core.offline.fillers import filler_entries
 from core.rows.plan import row_plan
 from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
-from core.rows.runner import check_spec, table_rows
-from core.rows.service import RunJob, execute_sync, row_keys
+from core.rows.runner import check_plan, table_rows
+from core.rows.service import RunSetup, execute_sync, row_keys
 from core.settings import ModelSettings
 from core.store import Store, default_store_path
 
@@ -109,32 +109,32 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def _print_dry_run(rows: list[dict], plan) -> None:
     for i, row in enumerate(rows[:3]):
-        print(json.dumps({"row": i, "messages": plan.spec.template.messages(row)}, ensure_ascii=False, indent=2))
+        print(json.dumps({"row": i, "messages": plan.template.messages(row)}, ensure_ascii=False, indent=2))
 
 
 def _store(args: argparse.Namespace) -> Store | None:
     return None if args.no_store else Store(args.store or default_store_path())
 
 
-def _quote(rows: list[dict], job: RunJob, store: Store | None) -> None:
-    if job.engine == "offline":
-        make_engine(job.settings, "offline", task=job.plan.task)  # refuses tasks it cannot do, before anything
+def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> None:
+    if setup.engine == "offline":
+        make_engine(setup.settings, "offline", task=setup.plan.task)  # refuses tasks it cannot do, before anything
         print(f"quote: {len(rows)} rows on the offline engine: no requests, no cost", file=sys.stderr)
         return
     fresh = rows
-    if store is not None and job.options.pack == 1:
-        known = store.known(keys := row_keys(job, job.engine, rows))
+    if store is not None and setup.options.pack == 1:
+        known = store.known(keys := row_keys(setup, setup.engine, rows))
         fresh = [r for r, k in zip(rows, keys) if k not in known]
         if len(fresh) < len(rows):
             print(f"{len(rows) - len(fresh)} rows already answered in the store: not asked again", file=sys.stderr)
     quote = quote_rows(
         fresh,
-        job.plan.spec,
-        model=job.settings.model,
-        max_tokens=job.settings.max_tokens,
-        pack=job.options.pack,
-        rpm=job.options.rpm,
-        tpm=job.options.tpm,
+        setup.plan,
+        model=setup.settings.model,
+        max_tokens=setup.settings.max_tokens,
+        pack=setup.options.pack,
+        rpm=setup.options.rpm,
+        tpm=setup.options.tpm,
     )
     print("quote: " + "\n       ".join(quote.lines()), file=sys.stderr)
 
@@ -152,22 +152,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         text_column=args.column or table.text_column,
         output_column=args.output_column,
     )
-    check_spec(plan.spec, list(table.df.columns))
-    rows = table_rows(table.df, plan.spec.text_column)
+    check_plan(plan, list(table.df.columns))
+    rows = table_rows(table.df, plan.text_column)
     if args.dry_run:
         _print_dry_run(rows, plan)
         return 0
     settings = _settings(args)
-    job = RunJob(table.df, table.name, plan, settings, _options(args), _engine_name(args, settings))
+    setup = RunSetup(table.df, table.name, plan, settings, _options(args), _engine_name(args, settings))
     store = _store(args)
-    _quote(rows, job, store)
+    _quote(rows, setup, store)
     if args.quote:
         return 0
     with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
-        outcome = execute_sync(job, store=store, on_result=lambda result, done, total: bar.update(1))
+        outcome = execute_sync(setup, store=store, on_result=lambda result, done, total: bar.update(1))
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
-    return _report(outcome.results, args.out, job.settings.model if outcome.engine == "openai" else None)
+    return _report(outcome.results, args.out, setup.settings.model if outcome.engine == "openai" else None)
 
 
 def _report(results: list[RowResult], out: Path, model: str | None) -> int:

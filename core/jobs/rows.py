@@ -15,7 +15,7 @@ from core.errors import EngineError
 from core.jobs.base import ThreadJob
 from core.minutes.transcript import stream_summary
 from core.rows.results import RowResult
-from core.rows.service import RunJob, execute, open_run
+from core.rows.service import RunSetup, execute, open_run
 from core.rows.templates import Template
 from core.store import LOCAL, RunInfo, Store
 
@@ -27,7 +27,7 @@ WATCHED = ("failed", "cancelled")  # statuses whose failure kind (auth, budget, 
 
 
 @dataclass(frozen=True)
-class JobSnapshot:
+class RowSnapshot:
     """A consistent copy of a job's progress: finished rows so far, how many, and whether it still runs."""
 
     results: dict[int, RowResult]
@@ -76,25 +76,25 @@ class RowJob(ThreadJob):
 
     def __init__(
         self,
-        job: RunJob,
+        setup: RunSetup,
         *,
         store: str | os.PathLike | None = None,
         run_id: int | None = None,
         only: Sequence[int] | None = None,
         engine: Engine | None = None,
     ) -> None:
-        self.job, self.only = job, None if only is None else list(only)
-        self.todo = list(range(len(job.df)) if only is None else only)
+        self.setup, self.only = setup, None if only is None else list(only)
+        self.todo = list(range(len(setup.df)) if only is None else only)
         self.store = None if store is None else Store(store)
         try:
-            name, self.notice = choose_engine(job.settings, job.engine)
+            name, self.notice = choose_engine(setup.settings, setup.engine)
             self.engine_name = name
             inner = (
                 engine
                 if engine is not None
-                else build_engine(job.settings, name, job.plan.task, job.options, self.store)
+                else build_engine(setup.settings, name, setup.plan.task, setup.options, self.store)
             )
-            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, job)
+            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, setup)
         except BaseException:
             self._close_store()
             raise
@@ -109,10 +109,10 @@ class RowJob(ThreadJob):
         for), then are abandoned; finished rows are kept."""
         self._stop(grace)
 
-    def snapshot(self) -> JobSnapshot:
+    def snapshot(self) -> RowSnapshot:
         """The results so far (row -> RowResult), counts and state, copied under the lock."""
         with self._lock:
-            return JobSnapshot(
+            return RowSnapshot(
                 dict(self._results), len(self._results), len(self.todo), self.running, dict(self._kinds), self._failure
             )
 
@@ -138,7 +138,7 @@ class RowJob(ThreadJob):
     async def _run(self) -> None:
         task = asyncio.ensure_future(
             execute(
-                self.job,
+                self.setup,
                 store=self.store,
                 run_id=self.run_id,
                 only=self.only,
