@@ -12,8 +12,9 @@ import pytest
 from core.engines.openai_api import OpenAIEngine
 from core.engines.tokens import count_text
 from core.errors import EngineError
-from core.minutes.document import cited_utterances, minutes_schema
-from core.minutes.mapreduce import MinutesError, minutes, stream_minutes
+from core.minutes.citations import Cited, sources
+from core.minutes.document import minutes_schema
+from core.minutes.mapreduce import MinutesError, minutes
 from core.settings import ModelSettings
 from tests.mock_engine import MockEngine
 from testserver.minutes import data_of, minutes_answer, minutes_responder
@@ -202,25 +203,10 @@ def test_invented_citations_are_dropped_and_counted():
     assert [(p.text, p.rows) for p in result.minutes.summary] == [("진짜", [2])] and result.dropped == 2
 
 
-def test_streamed_deltas_add_up_to_the_markdown_and_the_iterator_gives_the_result():
+def test_streamed_deltas_add_up_to_the_markdown():
     deltas = []
     result = run(meeting(20), MinutesMock(), on_delta=deltas.append)
     assert len(deltas) > 1 and "".join(deltas) == result.markdown == result.streamed
-
-    async def collect():
-        stream = stream_minutes(
-            meeting(20),
-            engine=MinutesMock(),
-            model=MODEL,
-            text_column="text",
-            speaker_column="speaker",
-            chunk_tokens=150,
-            system=SYSTEM,
-        )
-        return [d async for d in stream], stream.result
-
-    streamed, again = asyncio.run(collect())
-    assert "".join(streamed) == again.markdown == result.markdown
 
 
 def test_action_items_come_out_as_a_table_and_the_result_as_json():
@@ -237,7 +223,7 @@ def test_action_items_come_out_as_a_table_and_the_result_as_json():
     }
     data = json.loads(json.dumps(result.as_dict(), ensure_ascii=False))
     assert data["coverage"]["complete"] and data["minutes"]["action_items"][0]["owner"] == first.owner
-    shown = cited_utterances(meeting(20), [*first.rows, 999])
+    shown = sources(meeting(20), [Cited("할 일", first.text, (*first.rows, 999))], "text", "speaker")
     assert shown["row"].tolist() == first.rows and shown["text"].iloc[0].startswith(f"{first.rows[0]}번째 발화")
 
 

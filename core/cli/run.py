@@ -9,34 +9,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.engines.factory import choose_engine, make_engine
-from core.engines.layers import RunOptions, build_engine
+from core.cli.args import engine_name, model_settings, open_store, run_options, text_arg
+from core.engines.factory import make_engine
 from core.engines.pricing import load_prices
-from core.errors import ConfigError, InputError
+from core.errors import ConfigError
 from core.exports.tables import to_bytes
 from core.loaders import load_path
-from core.loaders.decode import decode
-from core.offline.fillers import filler_entries
 from core.rows.plan import row_plan
 from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
 from core.rows.runner import check_plan, table_rows
 from core.rows.service import RunSetup, execute_sync, row_keys
-from core.settings import ModelSettings
-from core.store import Store, default_store_path
+from core.store import Store
 
 OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
-
-
-def _text_arg(value: str | None) -> str | None:
-    """A literal, or the contents of FILE for @FILE (decoded like any input)."""
-    if value is None or not value.startswith("@"):
-        return value
-    path = Path(value[1:])
-    try:
-        return decode(path.read_bytes(), path.name).text
-    except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable") from None
 
 
 def _out_format(path: Path | None, required: bool = True) -> str | None:
@@ -48,50 +34,6 @@ def _out_format(path: Path | None, required: bool = True) -> str | None:
     if fmt is None:
         raise ConfigError(f"--out must end in .csv or .xlsx, not '{path.suffix or path.name}'", code="config.out")
     return fmt
-
-
-def _settings(args: argparse.Namespace) -> ModelSettings:
-    return ModelSettings(
-        model=args.model,
-        temperature=args.temperature,
-        max_tokens=args.max_tokens,
-        concurrency=getattr(args, "concurrency", 8),
-        timeout=args.timeout,
-        max_retries=args.max_retries,
-        base_url=args.base_url,
-    )
-
-
-def _options(args: argparse.Namespace) -> RunOptions:
-    for flag in ("rpm", "tpm", "pack", "concurrency"):
-        if getattr(args, flag, None) is not None and getattr(args, flag) < 1:
-            raise ConfigError(f"--{flag} must be at least 1", code="config.range", name=flag)
-    if getattr(args, "budget", None) is not None and args.budget <= 0:
-        raise ConfigError("--budget must be more than 0", code="config.range", name="budget")
-    return RunOptions(
-        rpm=getattr(args, "rpm", None),
-        tpm=getattr(args, "tpm", None),
-        budget=getattr(args, "budget", None),
-        pack=getattr(args, "pack", 1),
-        fillers=_fillers(args),
-    )
-
-
-def _fillers(args: argparse.Namespace) -> tuple[str, ...] | None:
-    """The offline engine's filler list from --fillers (comma or line separated, or @FILE)."""
-    text = _text_arg(getattr(args, "fillers", None))
-    return None if text is None else filler_entries(text)
-
-
-def _engine_name(args: argparse.Namespace, settings: ModelSettings) -> str:
-    name, notice = choose_engine(settings, args.engine)
-    if notice:
-        print(notice, file=sys.stderr)
-    return name
-
-
-def _engine(args: argparse.Namespace, settings: ModelSettings, task: str | None):
-    return build_engine(settings, _engine_name(args, settings), task, _options(args))
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -110,10 +52,6 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def _print_dry_run(rows: list[dict], plan) -> None:
     for i, row in enumerate(rows[:3]):
         print(json.dumps({"row": i, "messages": plan.template.messages(row)}, ensure_ascii=False, indent=2))
-
-
-def _store(args: argparse.Namespace) -> Store | None:
-    return None if args.no_store else Store(args.store or default_store_path())
 
 
 def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> None:
@@ -146,8 +84,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     labels = [x for x in args.labels.split(",")] if args.labels else None
     plan = row_plan(
         task=args.task,
-        template=_text_arg(args.template),
-        system=_text_arg(args.system),
+        template=text_arg(args.template),
+        system=text_arg(args.system),
         labels=labels,
         text_column=args.column or table.text_column,
         output_column=args.output_column,
@@ -157,9 +95,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         _print_dry_run(rows, plan)
         return 0
-    settings = _settings(args)
-    setup = RunSetup(table.df, table.name, plan, settings, _options(args), _engine_name(args, settings))
-    store = _store(args)
+    settings = model_settings(args)
+    setup = RunSetup(table.df, table.name, plan, settings, run_options(args), engine_name(args, settings))
+    store = open_store(args)
     _quote(rows, setup, store)
     if args.quote:
         return 0

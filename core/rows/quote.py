@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -103,8 +102,3 @@ def _priced(
         seconds_at_limits=max(bounds) if bounds else None,
         prices_taken=prices.taken,
     )
-
-
-def minimum_seconds(requests: int, rpm: int) -> float:
-    """The least time `requests` can take under `rpm` (used by the benchmarks)."""
-    return math.ceil(requests / (rpm / 60) * 100) / 100
