@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from core.errors import ConfigError, EngineError
-from core.jobs.rows import STOPPED, RowJob, interrupted, stream_sync, unanswered
+from core.jobs.rows import STOPPED, RowJob, interrupted, unanswered
 from core.rows.plan import RowPlan
 from core.rows.service import RunSetup
 from core.rows.templates import Template
@@ -195,22 +195,3 @@ def test_a_setting_the_engine_cannot_meet_is_refused_before_anything_starts(tmp_
         RowJob(job, store=tmp_path / "s.sqlite3")
     assert refused.value.code == "config.needs_model"
     assert Store(tmp_path / "s.sqlite3").runs() == []
-
-
-def test_stream_sync_yields_deltas_keeps_them_and_closes_the_engine():
-    engine = MockEngine(answer=lambda msgs: "회의록 내용입니다")
-    parts: list[str] = []
-    usage = []
-    got = list(stream_sync("#1 가: 나", Template("sys", "<data>{transcript}</data>"), engine, parts, usage.append))
-    assert "".join(got) == "회의록 내용입니다" == "".join(parts) and len(got) > 1
-    assert engine.closed and usage and usage[0].text == "회의록 내용입니다"
-    assert last_user(engine.calls[0]) == "<data>#1 가: 나</data>"
-
-
-def test_stream_sync_closes_the_engine_when_the_reader_stops_early():
-    engine = MockEngine(answer=lambda msgs: "abcdefghi")
-    parts: list[str] = []
-    stream = stream_sync("t", Template("", "{transcript}"), engine, parts)
-    next(stream)
-    stream.close()
-    assert engine.closed and parts == ["abc"]

@@ -15,8 +15,10 @@ from core.errors import EngineError
 from core.minutes.citations import Cited, sources
 from core.minutes.document import minutes_schema
 from core.minutes.mapreduce import MinutesError, minutes
+from core.minutes.transcript import stream_extract
+from core.rows.templates import Template
 from core.settings import ModelSettings
-from tests.mock_engine import MockEngine
+from tests.mock_engine import MockEngine, last_user
 from testserver.minutes import data_of, minutes_answer, minutes_responder
 from testserver.server import FakeOpenAI
 
@@ -284,3 +286,22 @@ def test_over_http_malformed_json_is_retried_once_then_the_chunk_is_reported_mis
     assert sum(3 in rows_in(b["messages"]) for b in bodies) == 2  # asked once more, then given up
     assert sum(9 in rows_in(b["messages"]) for b in bodies) == 2 and 9 in result.coverage.reached
     assert 3 in result.coverage.missing and result.markdown.startswith("> ⚠ #")
+
+
+def test_stream_extract_yields_deltas_keeps_them_and_closes_the_engine():
+    engine = MockEngine(answer=lambda msgs: "회의록 내용입니다")
+    parts: list[str] = []
+    usage = []
+    got = list(stream_extract("#1 가: 나", Template("sys", "<data>{transcript}</data>"), engine, parts, usage.append))
+    assert "".join(got) == "회의록 내용입니다" == "".join(parts) and len(got) > 1
+    assert engine.closed and usage and usage[0].text == "회의록 내용입니다"
+    assert last_user(engine.calls[0]) == "<data>#1 가: 나</data>"
+
+
+def test_stream_extract_closes_the_engine_when_the_reader_stops_early():
+    engine = MockEngine(answer=lambda msgs: "abcdefghi")
+    parts: list[str] = []
+    stream = stream_extract("t", Template("", "{transcript}"), engine, parts)
+    next(stream)
+    stream.close()
+    assert engine.closed and parts == ["abc"]

@@ -13,7 +13,7 @@ import pytest
 
 from core.engines.factory import OFFLINE_NOTICE, choose_engine, make_engine
 from core.errors import ConfigError
-from core.minutes.transcript import stream_summary
+from core.minutes.transcript import stream_extract
 from core.offline.engine import OfflineEngine
 from core.rows.packing import pack_messages, response_format
 from core.rows.plan import row_plan
@@ -125,11 +125,7 @@ def test_stream_yields_the_minutes_and_reports_usage():
     transcript = "#1 김: 결제 기능은 다음 달에 배포합니다.\n#2 이: 음 네."
     usage = []
 
-    async def go():
-        template = get_task("minutes").build()
-        return "".join([d async for d in stream_summary(transcript, template, engine, on_usage=usage.append)])
-
-    text = asyncio.run(go())
+    text = "".join(stream_extract(transcript, get_task("minutes").build(), engine, [], on_usage=usage.append))
     assert "- 김: 결제 기능은 다음 달에 배포합니다. [#1]" in text
     assert usage and usage[0].text == text and usage[0].prompt_tokens == 0
 

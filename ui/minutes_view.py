@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
+from core.cells import cell_text
 from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.loaders import Table
 from core.minutes.citations import by_section, citations, sources
 from core.minutes.mapreduce import MinutesResult
-from core.rows.results import cell_text
 from ui import state as S
 from ui import summary
 from ui.i18n import t

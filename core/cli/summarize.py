@@ -14,10 +14,9 @@ from core.cli.args import engine_name, model_settings, open_store, run_options, 
 from core.engines.layers import build_engine
 from core.errors import ConfigError
 from core.exports.tables import to_bytes
-from core.jobs.rows import stream_sync
 from core.loaders import Table, load_path
 from core.minutes.mapreduce import MinutesResult, minutes_settings, minutes_sync
-from core.minutes.transcript import transcript_text
+from core.minutes.transcript import stream_extract, transcript_text
 from core.rows.tasks import get_task
 
 OUT_SUFFIXES = {".md", ".txt", ".json"}
@@ -132,7 +131,7 @@ def _offline(args: argparse.Namespace, table: Table, column: str, engine) -> int
     template = get_task("minutes").build(system=text_arg(args.system))
     transcript = transcript_text(table.df, column, table.speaker_column)
     live, parts = args.out is None, []
-    for delta in stream_sync(transcript, template, engine, parts):
+    for delta in stream_extract(transcript, template, engine, parts):
         if live:
             _echo(delta)
     _emit(args.out, "".join(parts), already_shown=live)

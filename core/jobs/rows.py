@@ -1,11 +1,11 @@
-"""Background work for interactive front ends: a row run (service.execute) in its own thread and event loop,
-and a summary stream driven from synchronous code. Pure: no UI imports, safe to poll from any thread."""
+"""A row run (service.execute) in the background for interactive front ends: its own thread and event loop.
+Pure: no UI imports, safe to poll from any thread."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.engines.factory import choose_engine
@@ -13,10 +13,8 @@ from core.engines.layers import build_engine
 from core.engines.protocol import Completion, Engine, Message
 from core.errors import EngineError
 from core.jobs.base import ThreadJob
-from core.minutes.transcript import stream_summary
 from core.rows.results import RowResult
 from core.rows.service import RunSetup, execute, open_run
-from core.rows.templates import Template
 from core.store import LOCAL, RunInfo, Store
 
 STOPPED = "stopped before it was answered"
@@ -187,29 +185,3 @@ def interrupted(store: Store, limit: int = 20, owner: str = LOCAL) -> list[RunIn
     """Those of the owner's latest `limit` runs that still have unanswered rows, newest first."""
     maybe = [r for r in store.runs(limit, owner=owner) if r.ok + r.failed + r.review < r.rows]
     return [r for r in maybe if unanswered(store, r.id, r.rows)]
-
-
-def stream_sync(
-    transcript: str,
-    template: Template,
-    engine: Engine,
-    parts: list[str],
-    on_usage: Callable[[Completion], None] | None = None,
-) -> Iterator[str]:
-    """stream_summary for synchronous callers: yields deltas, appends each to `parts`, closes the engine."""
-    loop = asyncio.new_event_loop()
-    agen = stream_summary(transcript, template, engine, on_usage=on_usage)
-    try:
-        while True:
-            try:
-                delta = loop.run_until_complete(agen.__anext__())
-            except StopAsyncIteration:
-                return
-            parts.append(delta)
-            yield delta
-    finally:
-        try:
-            loop.run_until_complete(agen.aclose())
-            loop.run_until_complete(engine.aclose())
-        finally:
-            loop.close()

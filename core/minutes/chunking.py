@@ -11,11 +11,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from core.cells import cell_text
 from core.engines.tokens import count_text
 from core.errors import ConfigError, TemplateError
 from core.minutes.transcript import utterance_line
 from core.presets import PRESETS
-from core.rows.results import cell_text
 
 CONTEXTS = PRESETS / "contexts.toml"
 # Where a too-long utterance is cut, best first: after a sentence (punctuation, or a Korean final ending, since
