@@ -18,5 +18,5 @@ if not runs:
 history.overview(runs)
 run = history.picker(runs)
 history.open_buttons(run)
-history.downloads(run)
+history.download_buttons(run)
 history.delete(run)

@@ -31,6 +31,6 @@ elif S.row_run() is not None:
     results.metrics()
     edited = results.editor()
     reruns.buttons()
-    results.downloads(edited)
+    results.download_buttons(edited)
     results.label_chart(edited)
     results.details()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.engines.factory import choose_engine
-from core.engines.layers import build_engine
+from core.engines.layers import Layer, build_engine
 from core.engines.protocol import Completion, Engine, Message
 from core.errors import EngineError
 from core.jobs.base import ThreadJob
@@ -41,28 +41,25 @@ class RowSnapshot:
         return self.done / self.total if self.total else 1.0
 
 
-class _KindRecorder:
-    """Wraps an engine to remember the kind (auth, rate_limit, budget, ...) behind each failure message."""
+class _KindRecorder(Layer):
+    """Remembers the kind (auth, rate_limit, budget, ...) behind each failure message; closes the engine once."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine, self.name = engine, getattr(engine, "name", "engine")
+        super().__init__(engine)
         self.kinds: dict[str, str] = {}
         self.closed = False
 
     async def complete(self, messages: list[Message], **kw) -> Completion:
         try:
-            return await self.engine.complete(messages, **kw)
+            return await self.inner.complete(messages, **kw)
         except EngineError as exc:
             self.kinds[exc.message] = exc.kind
             raise
 
-    def stream(self, messages: list[Message], on_usage=None):
-        return self.engine.stream(messages, on_usage=on_usage)
-
     async def aclose(self) -> None:
         if not self.closed:  # execute() closes it, and so does the job when it was stopped before starting
             self.closed = True
-            await self.engine.aclose()
+            await self.inner.aclose()
 
 
 class RowJob(ThreadJob):
