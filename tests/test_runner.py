@@ -43,7 +43,7 @@ def test_unknown_text_column_is_refused():
         table_rows(DF, "없음")
 
 
-def test_check_spec_knows_the_alias_only_when_a_text_column_is_set():
+def test_check_plan_knows_the_alias_only_when_a_text_column_is_set():
     check_plan(spec("{text} {화자}"), list(DF.columns))
     with pytest.raises(TemplateError):
         check_plan(RowPlan(Template("", "{text}")), list(DF.columns))

@@ -14,6 +14,8 @@ from core.offline.fillers import filler_entries
 from core.settings import ModelSettings
 from core.store import Store, default_store_path
 
+OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+
 
 def text_arg(value: str | None) -> str | None:
     """A literal, or the contents of FILE for @FILE (decoded like any input)."""
@@ -24,6 +26,18 @@ def text_arg(value: str | None) -> str | None:
         return decode(path.read_bytes(), path.name).text
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable") from None
+
+
+def out_format(path: Path | None, required: bool = True) -> str | None:
+    """csv or xlsx from --out's suffix (None when there is no --out and none is required)."""
+    if path is None:
+        if required:
+            raise ConfigError("Say where to write the results: --out FILE.csv or --out FILE.xlsx", code="config.out")
+        return None
+    fmt = OUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ConfigError(f"--out must end in .csv or .xlsx, not '{path.suffix or path.name}'", code="config.out")
+    return fmt
 
 
 def model_settings(args: argparse.Namespace) -> ModelSettings:

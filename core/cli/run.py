@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
 
-from core.cli.args import engine_name, model_settings, open_store, run_options, text_arg
+from core.cli.args import engine_name, model_settings, open_store, out_format, run_options, text_arg
 from core.engines.factory import make_engine
 from core.engines.pricing import load_prices
-from core.errors import ConfigError
 from core.exports.tables import to_bytes
 from core.loaders import load_path
 from core.rows.plan import row_plan
@@ -25,20 +25,9 @@ from core.store import Store
 OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
 
-def _out_format(path: Path | None, required: bool = True) -> str | None:
-    if path is None:
-        if required:
-            raise ConfigError("Say where to write the results: --out FILE.csv or --out FILE.xlsx", code="config.out")
-        return None
-    fmt = OUT_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ConfigError(f"--out must end in .csv or .xlsx, not '{path.suffix or path.name}'", code="config.out")
-    return fmt
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
     """Write the table the loader made, to --out or as CSV on stdout."""
-    fmt = _out_format(args.out, required=False)
+    fmt = out_format(args.out, required=False)
     table = load_path(args.input, sheet=args.sheet)
     if fmt is None:
         sys.stdout.buffer.write(table.df.to_csv(index=False).encode("utf-8"))
@@ -79,7 +68,7 @@ def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
-    fmt = _out_format(args.out, required=not args.dry_run)
+    fmt = out_format(args.out, required=not args.dry_run)
     table = load_path(args.input, sheet=args.sheet)
     labels = [x for x in args.labels.split(",")] if args.labels else None
     plan = row_plan(
@@ -90,6 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         text_column=args.column or table.text_column,
         output_column=args.output_column,
     )
+    plan = _with_examples(plan, args)
     check_plan(plan, list(table.df.columns))
     rows = table_rows(table.df, plan.text_column)
     if args.dry_run:
@@ -106,6 +96,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
     return _report(outcome.results, args.out, setup.settings.model if outcome.engine == "openai" else None)
+
+
+def _with_examples(plan, args: argparse.Namespace):
+    """The plan sending few-shot examples from --examples FILE before each row (as it was without)."""
+    if getattr(args, "examples", None) is None:
+        return plan
+    from core.workbench.examples import load_examples, with_examples
+
+    template = plan.template
+    picker = load_examples(
+        args.examples,
+        template,
+        plan.text_column,
+        plan.output_column,
+        limit=args.max_examples,
+        budget=args.examples_tokens,
+        model=args.model,
+    )
+    return replace(plan, template=with_examples(template, picker))
 
 
 def _report(results: list[RowResult], out: Path, model: str | None) -> int:

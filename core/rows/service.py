@@ -58,6 +58,8 @@ def _start(store: Store, setup: RunSetup, engine: str) -> int:
         "budget": setup.options.budget,
         "labels": list(setup.plan.labels),
     }
+    if template.shots is not None:  # few-shot examples are part of what decides the answers
+        params["examples"] = template.shots.params()
     return store.start_run(
         file_name=setup.file_name,
         input_hash=store.save_input(setup.df, setup.file_name),
