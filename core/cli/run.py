@@ -22,7 +22,6 @@ from core.rows.runner import check_plan, table_rows
 from core.rows.service import RunSetup, execute_sync, row_keys
 from core.store import Store
 
-OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
