@@ -23,7 +23,6 @@ from core.rows.service import RunSetup, execute_sync, row_keys
 from core.store import Store
 
 
-
 def cmd_parse(args: argparse.Namespace) -> int:
     """Write the table the loader made, to --out or as CSV on stdout."""
     fmt = out_format(args.out, required=False)
