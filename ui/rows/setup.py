@@ -80,9 +80,9 @@ def preview(plan: RowPlan, table: Table) -> None:
 
     examples.toggle("rows")
     with st.expander(t("rows.preview", n=min(PREVIEW_ROWS, len(table.df)))):
-        for i, row in enumerate(table_rows(table.df.head(PREVIEW_ROWS), plan.spec.text_column)):
+        for i, row in enumerate(table_rows(table.df.head(PREVIEW_ROWS), plan.text_column)):
             st.markdown(f"**{t('rows.preview_row', n=i + 1)}**")
-            for message in plan.spec.template.messages(row):
+            for message in plan.template.messages(row):
                 st.caption(message["role"])
                 st.code(message["content"], language=None, wrap_lines=True)
 

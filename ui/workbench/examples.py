@@ -30,9 +30,9 @@ def picker(plan: RowPlan, df: pd.DataFrame) -> ExamplePicker | None:
     fixed = corrections()
     if not fixed:
         return None
-    rows = table_rows(df, plan.spec.text_column)
+    rows = table_rows(df, plan.text_column)
     keep = sorted(i for i in fixed if 0 <= i < len(rows))
-    pool = examples_from_rows([rows[i] for i in keep], [fixed[i] for i in keep], plan.spec.template)
+    pool = examples_from_rows([rows[i] for i in keep], [fixed[i] for i in keep], plan.template)
     return ExamplePicker(pool, model=settings.model_settings().model) if pool else None
 
 
@@ -43,8 +43,8 @@ def apply(plan: RowPlan, df: pd.DataFrame) -> RowPlan:
     shots = picker(plan, df)
     if shots is None:
         return plan
-    template = replace(plan.spec.template, shots=shots)
-    return replace(plan, spec=replace(plan.spec, template=template))
+    template = replace(plan.template, shots=shots)
+    return replace(plan, template=template)
 
 
 def _set(value: bool) -> None:

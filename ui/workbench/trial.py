@@ -94,7 +94,7 @@ def sample_controls(table: Table) -> list[int]:
     )
     rows = table_rows(table.df, S.get(S.TEXT_COL))
     try:
-        template = prompts.plan(table.df, S.get(S.TEXT_COL)).spec.template
+        template = prompts.plan(table.df, S.get(S.TEXT_COL)).template
     except CoreError:
         return []
     picked = sample_rows(
@@ -174,7 +174,7 @@ def quote_line(table: Table, rows: list[int], variants: list[Variant]) -> str:
     requests = tokens = 0
     cost: float | None = 0.0
     for v in variants:
-        q = quote_rows(df_rows, b.plan(v).spec, model=b.model_settings(v).model, max_tokens=b.settings.max_tokens)
+        q = quote_rows(df_rows, b.plan(v), model=b.model_settings(v).model, max_tokens=b.settings.max_tokens)
         requests, tokens = requests + q.requests, tokens + q.input_tokens + q.output_tokens
         cost = None if cost is None or q.cost is None else cost + q.cost
     return t("wb.quote", rows=len(rows), requests=requests, tokens=f"{tokens:,}", cost=money(cost))
