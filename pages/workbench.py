@@ -5,11 +5,11 @@ import streamlit as st
 
 from ui import state as S
 from ui.i18n import t
-from ui.shell import frame
+from ui.shell import open_page
 from ui.upload import need_table
 from ui.workbench import library, results, review, runs, trial
 
-frame("workbench")
+open_page("workbench")
 st.title(t("wb.title"))
 st.caption(t("wb.intro"))
 try_tab, prompts_tab, review_tab, runs_tab = st.tabs(

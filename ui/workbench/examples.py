@@ -55,10 +55,10 @@ def toggle(where: str) -> None:
     """The "learn from my corrections" switch, with how many corrections there are."""
     count = len(corrections())
     key = f"w.wb.learn.{where}"
-    st.session_state[key] = wb().learn
+    S.set_widget(key, wb().learn)
     st.toggle(
         t("wb.learn", n=count),
         key=key,
-        on_change=lambda: _set(st.session_state[key]),
+        on_change=lambda: _set(S.widget_state(key)),
         help=t("wb.learn_help"),
     )

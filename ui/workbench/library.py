@@ -14,7 +14,7 @@ from ui import state as S
 from ui.errors import show
 from ui.i18n import t
 from ui.store import store
-from ui.workbench.state import wb
+from ui.workbench.state import take_error, wb
 
 
 def library() -> PromptLibrary:
@@ -77,7 +77,7 @@ def _save(task: str) -> None:
     try:
         saved = library().save(name, *current(task), task=task, note=note)
     except CoreError as exc:
-        st.session_state["wb.library_error"] = exc
+        wb().error = exc
         return
     wb().in_use[task] = (saved.name, saved.version)
 
@@ -86,12 +86,12 @@ def save_form(task: str) -> None:
     """Save the sidebar's prompt as the next version of a named prompt."""
     version = in_use(task)
     left, mid, right = st.columns([3, 3, 2], vertical_alignment="bottom")
-    if "w.wb.save_name" not in st.session_state or S.get(S.NEW_PAGE):
-        st.session_state["w.wb.save_name"] = version.name if version else ""
+    if S.widget_state("w.wb.save_name") is None or S.get(S.NEW_PAGE):
+        S.set_widget("w.wb.save_name", version.name if version else "")
     left.text_input(t("wb.save_name"), key="w.wb.save_name", placeholder=t("wb.save_name_ph"))
     mid.text_input(t("wb.save_note"), key="w.wb.save_note")
     right.button(t("wb.save"), key="b.wb.save", icon="💾", on_click=_save, args=(task,), width="stretch")
-    problem = st.session_state.pop("wb.library_error", None)
+    problem = take_error()
     if problem is not None:
         show(problem)
 
@@ -163,19 +163,21 @@ def _rename(task: str, name: str) -> None:
     try:
         library().rename(name, new)
     except CoreError as exc:
-        st.session_state["wb.library_error"] = exc
+        wb().error = exc
         return
     loaded = wb().in_use.get(task)
     if loaded and loaded[0] == name:
         wb().in_use[task] = (new, loaded[1])
-    st.session_state[f"w.wb.prompt.{task}"] = new
+    S.set_widget(f"w.wb.prompt.{task}", new)
 
 
 def _delete(task: str, name: str) -> None:
     library().delete(name)
     if wb().in_use.get(task, ("",))[0] == name:
         wb().in_use.pop(task, None)
-    st.session_state.pop(f"w.wb.prompt.{task}", None)
+    left = [p.name for p in library().names(task)]
+    if left:
+        S.set_widget(f"w.wb.prompt.{task}", left[0])
 
 
 def manage(lib: PromptLibrary, task: str, name: str) -> None:

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from core.rows.results import cell_text
+from core.cells import cell_text
 from core.workbench.compare import VariantRun
 from core.workbench.diff import diff_pieces, highlight
 from ui import state as S
@@ -63,7 +63,7 @@ def _use(index: int) -> None:
 
 
 def _pick(row: int) -> None:
-    value = st.session_state.get(f"w.wb.pick.{row}")
+    value = S.widget_state(f"w.wb.pick.{row}")
     picks = wb().trial.picks
     if value:
         picks[row] = value
@@ -125,7 +125,7 @@ def rows_view(trial: Trial, texts: dict[int, str], only_changed: bool) -> None:
         cols[2].markdown(f"<div class='wb-diff'>{highlight(left, 'del')}</div>", unsafe_allow_html=True)
         cols[3].markdown(f"<div class='wb-diff'>{highlight(right, 'ins')}</div>", unsafe_allow_html=True)
         key = f"w.wb.pick.{row}"
-        st.session_state[key] = trial.picks.get(row)
+        S.set_widget(key, trial.picks.get(row))
         cols[4].segmented_control(
             t("wb.pick"), ["A", "B"], key=key, on_change=_pick, args=(row,), label_visibility="collapsed"
         )

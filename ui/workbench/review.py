@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.rows.results import RowResult, cell_text
+from core.cells import cell_text
+from core.rows.results import RowResult
 from core.workbench.review import Review, review_queue
 from ui import prompts
 from ui import state as S

@@ -5,14 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import streamlit as st
-
 if TYPE_CHECKING:
     from core.workbench.compare import Comparison
     from core.workbench.prompts import PromptLibrary
     from core.workbench.review import Review
-
-KEY = "workbench"
 
 
 @dataclass
@@ -46,10 +42,18 @@ class Workbench:
     review_key: tuple = ()
     library: PromptLibrary | None = None
     library_path: str = ""
+    error: BaseException | None = None  # what the last button on the page failed with, shown once
 
 
 def wb() -> Workbench:
-    """This session's Workbench state (made on first use)."""
-    if KEY not in st.session_state:
-        st.session_state[KEY] = Workbench()
-    return st.session_state[KEY]
+    """This session's Workbench state."""
+    from ui import state as S
+
+    return S.workbench()
+
+
+def take_error() -> BaseException | None:
+    """The failure of the last button, once (None when it went well)."""
+    state = wb()
+    problem, state.error = state.error, None
+    return problem

@@ -17,7 +17,7 @@ from ui.i18n import t
 from ui.rows.quote import money
 from ui.store import store
 from ui.workbench import examples, library
-from ui.workbench.state import Trial, wb
+from ui.workbench.state import Trial, take_error, wb
 
 HOWS = ("first", "random", "given")
 EDIT = "edit"
@@ -70,27 +70,27 @@ def sample_controls(table: Table) -> list[int]:
     state = wb()
     names = {h: t(f"wb.how_{h}") for h in HOWS}
     left, mid, right = st.columns([3, 1, 1])
-    st.session_state["w.wb.how"] = state.sample_how
+    S.set_widget("w.wb.how", state.sample_how)
     left.radio(
         t("wb.how"),
         HOWS,
         format_func=names.get,
         horizontal=True,
         key="w.wb.how",
-        on_change=lambda: setattr(state, "sample_how", st.session_state["w.wb.how"]),
+        on_change=lambda: setattr(state, "sample_how", S.widget_state("w.wb.how")),
     )
-    st.session_state["w.wb.n"] = state.sample_n
+    S.set_widget("w.wb.n", state.sample_n)
     mid.number_input(
-        t("wb.n"), 1, 500, key="w.wb.n", on_change=lambda: setattr(state, "sample_n", int(st.session_state["w.wb.n"]))
+        t("wb.n"), 1, 500, key="w.wb.n", on_change=lambda: setattr(state, "sample_n", int(S.widget_state("w.wb.n")))
     )
-    st.session_state["w.wb.seed"] = state.seed
+    S.set_widget("w.wb.seed", state.seed)
     right.number_input(
         t("wb.seed"),
         0,
         10**9,
         key="w.wb.seed",
         disabled=state.sample_how != "random",
-        on_change=lambda: setattr(state, "seed", int(st.session_state["w.wb.seed"])),
+        on_change=lambda: setattr(state, "seed", int(S.widget_state("w.wb.seed"))),
     )
     rows = table_rows(table.df, S.get(S.TEXT_COL))
     try:
@@ -127,7 +127,7 @@ def b_controls() -> None:
         for o in options
     }
     left, mid, right = st.columns([3, 2, 1])
-    st.session_state["w.wb.b_source"] = state.b_source
+    S.set_widget("w.wb.b_source", state.b_source)
     left.selectbox(
         t("wb.b_source"),
         options,
@@ -135,36 +135,35 @@ def b_controls() -> None:
         key="w.wb.b_source",
         on_change=lambda: _choose_b(state),
     )
-    st.session_state["w.wb.b_model"] = state.b_model
+    S.set_widget("w.wb.b_model", state.b_model)
     mid.text_input(
         t("wb.b_model"),
         key="w.wb.b_model",
         placeholder=S.get(S.MODEL),
-        on_change=lambda: setattr(state, "b_model", st.session_state["w.wb.b_model"]),
+        on_change=lambda: setattr(state, "b_model", S.widget_state("w.wb.b_model")),
     )
-    st.session_state["w.wb.b_temp"] = (
-        float(S.get(S.TEMPERATURE)) if state.b_temperature is None else state.b_temperature
-    )
+    temperature = float(S.get(S.TEMPERATURE)) if state.b_temperature is None else state.b_temperature
+    S.set_widget("w.wb.b_temp", temperature)
     right.number_input(
         t("wb.b_temperature"),
         0.0,
         2.0,
         step=0.1,
         key="w.wb.b_temp",
-        on_change=lambda: setattr(state, "b_temperature", float(st.session_state["w.wb.b_temp"])),
+        on_change=lambda: setattr(state, "b_temperature", float(S.widget_state("w.wb.b_temp"))),
     )
     if state.b_source == EDIT:
-        st.session_state["w.wb.b_system"] = state.b_system
+        S.set_widget("w.wb.b_system", state.b_system)
         st.text_area(
             t("wb.b_system"),
             key="w.wb.b_system",
             height=140,
-            on_change=lambda: setattr(state, "b_system", st.session_state["w.wb.b_system"]),
+            on_change=lambda: setattr(state, "b_system", S.widget_state("w.wb.b_system")),
         )
 
 
 def _choose_b(state) -> None:
-    state.b_source, state.b_chosen = st.session_state["w.wb.b_source"], True
+    state.b_source, state.b_chosen = S.widget_state("w.wb.b_source"), True
 
 
 def quote_line(table: Table, rows: list[int], variants: list[Variant]) -> str:
@@ -194,7 +193,7 @@ def run(table: Table, rows: list[int], variants: list[Variant]) -> None:
             store=store(),
         )
     except Exception as exc:
-        st.session_state["wb.trial_error"] = exc
+        wb().error = exc
         return
     output = done.runs[0].plan.output_column
     wb().trial = Trial(S.get(S.TASK), S.upload().id, done, output)
@@ -231,6 +230,6 @@ def panel(table: Table) -> None:
         args=(table, rows, [a, b]),
         width="stretch",
     )
-    problem = st.session_state.pop("wb.trial_error", None)
+    problem = take_error()
     if problem is not None:
         show(problem)
