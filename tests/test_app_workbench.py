@@ -178,3 +178,19 @@ def test_compare_two_runs_of_the_same_file(at, server):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["바뀜"] == "4" and metrics["그대로"] == "0"
     assert "+다르게 정리" in "\n".join(c.value for c in at.code)
+
+
+def test_export_then_import_prompts_as_toml(at):
+    from tests.app_support import downloads
+
+    save(at, "공유", "나눔")
+    with downloads() as files:
+        at.run()
+    data, mime = files["prompts.toml"]
+    assert mime == "application/toml" and "[[prompt]]" in data.decode() and 'name = "공유"' in data.decode()
+    text = data.decode().replace("공유", "받은 프롬프트")
+    at.file_uploader(key="w.wb.import").set_value(("p.toml", text.encode(), "application/toml")).run()
+    at.button(key="b.wb.import").click().run()
+    no_crash(at)
+    assert at.success[0].value == "프롬프트 1개, 새 버전 1개를 가져왔습니다."
+    assert "받은 프롬프트" in at.selectbox(key="w.wb.prompt.clean").options

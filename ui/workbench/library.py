@@ -190,6 +190,18 @@ def manage(lib: PromptLibrary, task: str, name: str) -> None:
         st.button(t("wb.delete"), key="b.wb.delete", icon="🗑️", disabled=not sure, on_click=_delete, args=(task, name))
 
 
+def _import() -> None:
+    upload = S.widget_state("w.wb.import")
+    if upload is None:
+        return
+    try:
+        added = import_toml(library(), upload.getvalue().decode("utf-8-sig"))
+    except (CoreError, UnicodeDecodeError) as exc:
+        wb().error = exc
+        return
+    wb().notice = t("wb.imported", prompts=len(added), versions=sum(added.values()))
+
+
 def io_panel(task: str) -> None:
     """Export every saved prompt as TOML; import a colleague's file."""
     with st.expander(t("wb.share")):
@@ -204,10 +216,10 @@ def io_panel(task: str) -> None:
             disabled=not lib.names(),
         )
         upload = st.file_uploader(t("wb.import"), type=["toml"], key="w.wb.import")
-        if upload is not None and st.button(t("wb.import_go"), key="b.wb.import"):
-            try:
-                added = import_toml(lib, upload.getvalue().decode("utf-8-sig"))
-            except (CoreError, UnicodeDecodeError) as exc:
-                show(exc)
-                return
-            st.success(t("wb.imported", prompts=len(added), versions=sum(added.values())))
+        st.button(t("wb.import_go"), key="b.wb.import", disabled=upload is None, on_click=_import)
+        problem, done = take_error(), wb().notice
+        wb().notice = ""
+        if problem is not None:
+            show(problem)
+        elif done:
+            st.success(done)

@@ -91,12 +91,14 @@ def view(table_df: pd.DataFrame) -> None:
         )
         return
     changed = comp.changed()
-    cols = st.columns(4)
+    labelled = bool(comp.runs[0].plan.labels)  # agreement beyond chance means something for labels only
+    cols = st.columns(4 if labelled else 2)
     cols[0].metric(t("wb.changed"), changed)
     cols[1].metric(t("wb.unchanged"), len(comp.rows) - changed)
-    agree = comp.agreement()
-    cols[2].metric(t("wb.agreement"), f"{agree.rate:.0%}")
-    cols[3].metric(t("wb.kappa"), "—" if agree.kappa is None else f"{agree.kappa:.2f}", help=t("wb.kappa_help"))
+    if labelled:
+        agree = comp.agreement()
+        cols[2].metric(t("wb.agreement"), f"{agree.rate:.0%}")
+        cols[3].metric(t("wb.kappa"), "—" if agree.kappa is None else f"{agree.kappa:.2f}", help=t("wb.kappa_help"))
     left, right = st.columns(2)
     left.button(t("wb.use", label="A"), key="b.wb.use_a", on_click=_use, args=(0,), width="stretch", icon="✅")
     right.button(t("wb.use", label="B"), key="b.wb.use_b", on_click=_use, args=(1,), width="stretch", icon="✅")

@@ -43,6 +43,7 @@ class Workbench:
     library: PromptLibrary | None = None
     library_path: str = ""
     error: BaseException | None = None  # what the last button on the page failed with, shown once
+    notice: str = ""  # what the last button on the page did, shown once
 
 
 def wb() -> Workbench:
