@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from pathlib import Path
 
 from tqdm import tqdm
@@ -16,7 +17,6 @@ from core.errors import ConfigError, InputError
 from core.exports.tables import to_bytes
 from core.loaders import load_path
 from core.loaders.decode import decode
-from core.offline.fillers import filler_entries
 from core.rows.plan import row_plan
 from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
@@ -80,7 +80,11 @@ def _options(args: argparse.Namespace) -> RunOptions:
 def _fillers(args: argparse.Namespace) -> tuple[str, ...] | None:
     """The offline engine's filler list from --fillers (comma or line separated, or @FILE)."""
     text = _text_arg(getattr(args, "fillers", None))
-    return None if text is None else filler_entries(text)
+    if text is None:
+        return None
+    from core.offline.fillers import filler_entries  # the offline engine's modules, only when asked for
+
+    return filler_entries(text)
 
 
 def _engine_name(args: argparse.Namespace, settings: ModelSettings) -> str:
@@ -116,17 +120,24 @@ def _store(args: argparse.Namespace) -> Store | None:
     return None if args.no_store else Store(args.store or default_store_path())
 
 
-def _quote(rows: list[dict], job: RunJob, store: Store | None) -> None:
+def _quote(rows: list[dict], job: RunJob, store: Store | None) -> threading.Thread | None:
+    """Print what the run will cost; the token count runs in a thread, beside the run's first requests."""
     if job.engine == "offline":
         make_engine(job.settings, "offline", task=job.plan.task)  # refuses tasks it cannot do, before anything
         print(f"quote: {len(rows)} rows on the offline engine: no requests, no cost", file=sys.stderr)
-        return
+        return None
     fresh = rows
     if store is not None and job.options.pack == 1:
         known = store.known(keys := row_keys(job, job.engine, rows))
         fresh = [r for r, k in zip(rows, keys) if k not in known]
         if len(fresh) < len(rows):
             print(f"{len(rows) - len(fresh)} rows already answered in the store: not asked again", file=sys.stderr)
+    counting = threading.Thread(target=_print_quote, args=(fresh, job), name="quote", daemon=True)
+    counting.start()
+    return counting
+
+
+def _print_quote(fresh: list[dict], job: RunJob) -> None:
     quote = quote_rows(
         fresh,
         job.plan.spec,
@@ -160,11 +171,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     job = RunJob(table.df, table.name, plan, settings, _options(args), _engine_name(args, settings))
     store = _store(args)
-    _quote(rows, job, store)
+    counting = _quote(rows, job, store)
     if args.quote:
+        if counting:
+            counting.join()
         return 0
     with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
         outcome = execute_sync(job, store=store, on_result=lambda result, done, total: bar.update(1))
+    if counting:
+        counting.join()
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
     return _report(outcome.results, args.out, job.settings.model if outcome.engine == "openai" else None)
