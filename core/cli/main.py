@@ -7,6 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from core.cli import workbench_args
 from core.errors import CoreError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -16,6 +17,8 @@ COMMANDS = {
     "parse": "core.cli.run:cmd_parse",
     "run": "core.cli.run:cmd_run",
     "summarize": "core.cli.summarize:cmd_summarize",
+    "compare": "core.cli.compare:cmd_compare",
+    "prompts": "core.cli.prompts:cmd_prompts",
 }
 
 
@@ -86,8 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fillers", help="offline engine: filler list for clean (comma or line separated), or @FILE")
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+    workbench_args.add_examples_flags(p)
     _add_model(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    workbench_args.add_compare(sub)
+    workbench_args.add_prompts(sub)
     return parser
 
 

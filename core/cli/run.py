@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -163,6 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         text_column=args.column or table.text_column,
         output_column=args.output_column,
     )
+    plan = _with_examples(plan, args)
     check_spec(plan.spec, list(table.df.columns))
     rows = table_rows(table.df, plan.spec.text_column)
     if args.dry_run:
@@ -183,6 +185,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
     return _report(outcome.results, args.out, job.settings.model if outcome.engine == "openai" else None)
+
+
+def _with_examples(plan, args: argparse.Namespace):
+    """The plan sending few-shot examples from --examples FILE before each row (as it was without)."""
+    if getattr(args, "examples", None) is None:
+        return plan
+    from core.workbench.examples import load_examples, with_examples
+
+    template = plan.spec.template
+    picker = load_examples(
+        args.examples,
+        template,
+        plan.spec.text_column,
+        plan.output_column,
+        limit=args.max_examples,
+        budget=args.examples_tokens,
+        model=args.model,
+    )
+    return replace(plan, spec=replace(plan.spec, template=with_examples(template, picker)))
 
 
 def _report(results: list[RowResult], out: Path, model: str | None) -> int:
