@@ -62,6 +62,8 @@ class Pacer:
         self._requests = _Schedule(rpm / 60 * REQUEST_HEADROOM) if rpm else None
         self._tokens = _Schedule(tpm / 60 * TOKEN_HEADROOM, TOKEN_BURST_SECONDS) if tpm else None
         self.pause_until, self.throttled = 0.0, 0
+        self._epoch = 0  # bumped by each 429: starts reserved before it are given out again
+        self._retries_until = 0.0  # the slots held for the SDK's retries run until then
         self._slowed, self._slowed_from = 1.0, 0.0  # the factor right after the last 429, and when recovery starts
 
     @property
@@ -91,10 +93,14 @@ class Pacer:
         return start
 
     async def acquire(self, tokens: int = 0) -> None:
-        """Wait until this request may start."""
-        delay = self.reserve(tokens) - self.clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        """Wait until this request may start; a 429 meanwhile sends it back to the queue behind the pause."""
+        while True:
+            epoch, start = self._epoch, self.reserve(tokens)
+            delay = start - self.clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if epoch == self._epoch:
+                return
 
     def observe(self, status: int, headers: Mapping[str, str], sent: float | None = None) -> None:
         """Adapt to a response (of a request sent at `sent`): wait out a 429 or an exhausted limit."""
@@ -104,8 +110,11 @@ class Pacer:
             wait = min(retry_after(headers) or 1.0, MAX_WAIT)
             self.pause_until = max(self.pause_until, now + wait)
             self._slowed, self._slowed_from = max(MIN_FACTOR, self.factor * SLOWDOWN), self.pause_until
-            if self._requests:
-                self._requests.reserve(1, now + wait, self._slowed)  # the SDK sends this request again then: a slot
+            self._epoch += 1
+            if self._requests:  # earlier reservations are void; the SDK's retries take the first slots after the pause
+                self._requests.tat = max(self.pause_until, self._retries_until if self._retries_until > now else 0.0)
+                self._requests.reserve(1, self._requests.tat, self._slowed)
+                self._retries_until = self._requests.tat
             return
         for kind in ("requests", "tokens"):
             if headers.get(f"x-ratelimit-remaining-{kind}") == "0":
