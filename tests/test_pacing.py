@@ -13,7 +13,8 @@ from core.engines.pacing import Pacer, parse_duration
 from core.engines.protocol import Completion
 from core.engines.tokens import count_messages
 from core.errors import EngineError
-from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.plan import RowPlan
+from core.rows.runner import run_rows_sync
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from tests.mock_engine import MockEngine
@@ -141,12 +142,12 @@ def test_paced_engine_waits_between_requests():
     engine = PacedEngine(MockEngine(), Pacer(rpm=1200), "gpt-4o-mini", 10)
     rows = [{"t": str(i)} for i in range(6)]
     started = time.monotonic()
-    run_rows_sync(rows, RowSpec(Template("", "{t}")), engine, concurrency=6)
+    run_rows_sync(rows, RowPlan(Template("", "{t}")), engine, concurrency=6)
     assert time.monotonic() - started >= 5 * 0.05
 
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = RowSpec(Template("", "{t}"))
+SPEC = RowPlan(Template("", "{t}"))
 
 
 class HonestUsage(MockEngine):
@@ -161,7 +162,7 @@ def test_budget_stops_sending_and_keeps_what_finished():
     mock = HonestUsage(lambda m: "x" * 100)
     engine = BudgetedEngine(mock, budget=0.0003, model="gpt-4o-mini", max_tokens=100)
     rows = [{"t": "안녕하세요 " * 50} for _ in range(30)]
-    results = run_rows_sync(rows, RowSpec(Template("", "{t}")), engine, concurrency=1)
+    results = run_rows_sync(rows, RowPlan(Template("", "{t}")), engine, concurrency=1)
     statuses = [r.status for r in results]
     assert 0 < statuses.count("ok") < 30 and set(statuses[statuses.count("ok") :]) == {"cancelled"}
     assert "Budget" in results[-1].error and engine.spend.spent <= 0.0003

@@ -67,11 +67,6 @@ class Pacer:
         self._slowed, self._slowed_from = 1.0, 0.0  # the factor right after the last 429, and when recovery starts
 
     @property
-    def active(self) -> bool:
-        """Whether any limit is set."""
-        return bool(self._requests or self._tokens)
-
-    @property
     def counts_tokens(self) -> bool:
         """Whether requests must say their size (only a token limit needs it)."""
         return self._tokens is not None

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from core.rows.results import cell_text
+from core.cells import cell_text
 
 # OWASP CSV injection: a spreadsheet runs cells that start with these as formulas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
