@@ -46,9 +46,9 @@ def _text(stream: io.TextIOWrapper) -> str:
     return stream.buffer.getvalue().decode("utf-8")
 
 
-def cli(*args: object, server=None) -> Done:
+def cli(*args: object, server=None, key: str = KEY) -> Done:
     """Run one command in-process; with `server`, the key and base URL point at our local server."""
-    values = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.base_url} if server is not None else {}
+    values = {"OPENAI_API_KEY": key, "OPENAI_BASE_URL": server.base_url} if server is not None else {}
     out, err = _stream(), _stream()
     with _environment(values), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
