@@ -93,7 +93,7 @@ def test_edit_try_compare_pick_use_run_all(app_url, server):
         settled(page)
         page.get_by_role("button", name="B를 사이드바에 적용").click()
         expect(sidebar.get_by_text("📌 기본 정리 v1 · 저장됨", exact=True)).to_be_visible()
-        assert prompt.input_value() == saved
+        expect(prompt).to_have_value(saved)
         settled(page)
 
         server.reset()
