@@ -5,11 +5,11 @@ import streamlit as st
 
 from ui import state as S
 from ui.i18n import t
-from ui.rows import downloads, editor, fillers, quote, reopen, reruns, results, runs, setup
-from ui.shell import frame
+from ui.rows import editor, exports, fillers, quote, reopen, reruns, results, runs, setup
+from ui.shell import open_page
 from ui.upload import need_table
 
-frame("rows")
+open_page("rows")
 st.title(t("rows.title"))
 reopen.offer()  # a run cut short, in this session or an earlier one
 table = need_table()
@@ -31,6 +31,6 @@ elif S.row_run() is not None:
     results.metrics()
     editor.editor()
     reruns.buttons()
-    downloads.downloads()
+    exports.download_buttons()
     results.label_chart()
     results.details()

@@ -17,9 +17,11 @@ from core.settings import ModelSettings
 if TYPE_CHECKING:
     from core.engines.protocol import Completion
     from core.jobs.minutes import MinutesJob
-    from core.jobs.rows import JobSnapshot, RowJob
+    from core.jobs.rows import RowJob, RowSnapshot
     from core.minutes.mapreduce import MinutesResult
     from core.rows.results import RowResult
+    from ui.rows.window import ResultsWindow
+    from ui.workbench.state import Workbench
 
 
 @dataclass(frozen=True)
@@ -50,29 +52,11 @@ class RowRun:
 
 
 @dataclass(frozen=True)
-class ResultsWindow:
-    """The rows the results editor shows and the editor widget showing them. They stay put until the search, the
-    filter, the page or the results change, so an edit or a tick lands on the row it was made on."""
-
-    editor_version: int  # EDITOR_VERSION when picked: with `serial`, a widget key never used before in the session
-    serial: int  # new for every window: the editor widget is new too, with no pending edits of other rows
-    rows: tuple[int, ...]  # row numbers (from 0) in the order shown; edited_rows count positions in it
-    basis: tuple  # what picked them: run, results version, search, statuses, page
-    matches: int  # rows matching the search and the filter, over all pages
-    page: int  # the page shown, from 1
-
-    @property
-    def widget(self) -> str:
-        """The key of the data_editor showing these rows."""
-        return f"{EDITOR_KEY}.{self.editor_version}.{self.serial}"
-
-
-@dataclass(frozen=True)
 class RunMessage:
     """How the last Run or re-run went: it could not start (error), or it finished (snapshot)."""
 
     error: BaseException | None = None
-    snapshot: JobSnapshot | None = None
+    snapshot: RowSnapshot | None = None
 
 
 @dataclass
@@ -141,9 +125,10 @@ ACTIONS = "actions"  # the minutes' action items as edited (DataFrame), or None
 ACTIONS_VERSION = "actions_version"  # bumped when edits are folded in (the editor starts fresh)
 CHUNK_TOKENS = "chunk_tokens"  # minutes chunk size in tokens, or None for the model's default
 SENTENCES = "summary_sentences"  # offline summary length in sentences, or None for automatic
+# The workbench
+WORKBENCH = "workbench"  # ui.workbench.state.Workbench: saved prompt in use, sample, trial, review
 
 CUSTOM = "custom"
-EDITOR_KEY = "results_editor"
 _DEFAULT_MODEL = ModelSettings()
 
 DEFAULTS: dict[str, Callable[[], Any]] = {
@@ -199,7 +184,14 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     ACTIONS_VERSION: lambda: 0,
     CHUNK_TOKENS: lambda: None,
     SENTENCES: lambda: None,
+    WORKBENCH: lambda: _new_workbench(),
 }
+
+
+def _new_workbench() -> Workbench:
+    from ui.workbench.state import Workbench  # its own module: the page's state is large
+
+    return Workbench()
 
 
 def init(lang: str) -> None:
@@ -240,6 +232,11 @@ def row_job() -> RowJob | None:
 def minutes() -> Minutes | None:
     """The minutes last written, of whichever upload."""
     return st.session_state[MINUTES]
+
+
+def workbench() -> Workbench:
+    """The Workbench page's state."""
+    return st.session_state[WORKBENCH]
 
 
 def minutes_job() -> MinutesJob | None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from core.engines.families import family
 from core.engines.protocol import Message
 
 # Per OpenAI's guidance for chat models: each message costs a few tokens of framing, the reply a few more.
 PER_MESSAGE, PER_REPLY = 3, 3
-O200K_PREFIXES = ("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss")
-CL100K_PREFIXES = ("gpt-4", "gpt-3.5", "text-embedding-3", "text-embedding-ada")
+O200K = ("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss")
+CL100K = ("gpt-4", "gpt-3.5", "text-embedding-3", "text-embedding-ada")
+ENCODINGS = {name: "o200k_base" for name in O200K} | {name: "cl100k_base" for name in CL100K}
 
 
 @dataclass(frozen=True)
@@ -26,19 +29,45 @@ class Count:
 
 def encoding_name(model: str) -> str | None:
     """The OpenAI encoding a model uses, or None when it is not an OpenAI model we know."""
-    name = model.lower().split("/")[-1]
-    if name.startswith(O200K_PREFIXES):
-        return "o200k_base"
-    if name.startswith(CL100K_PREFIXES):
-        return "cl100k_base"
-    return None
+    known = family(model, ENCODINGS)
+    return ENCODINGS[known] if known else None
+
+
+class _Counter:
+    """Counts tokens of one encoding with bpe-openai's Rust tokenizer."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def count(self, text: str) -> int:
+        """Tokens in `text`, special-token text counted as ordinary text."""
+        try:
+            return self.backend.count(text)
+        except UnicodeEncodeError:  # lone surrogates: counted as the replacement character, as bpe-openai does
+            return self.backend.count(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+
+
+def _bindings():
+    """bpe-openai's compiled tokenizer alone: `import bpe_openai` first decodes every vocabulary in Python (~1 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("bpe_openai")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    for path in sorted(folder.glob("_bindings*")) if folder else []:
+        spec = importlib.util.spec_from_file_location("bpe_openai._bindings", path)
+        if spec and spec.loader:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    import bpe_openai._bindings  # the package's own way, slower
+
+    return bpe_openai._bindings
 
 
 @lru_cache(maxsize=2)
-def _encoding(name: str):
-    import bpe_openai  # loads ~0.5 s of tables: only when a count is asked for
-
-    return bpe_openai.get_encoding(name)
+def _encoding(name: str) -> _Counter:
+    # Only the vocabulary this model needs is built (~50 ms), when a count is first asked for.
+    return _Counter(_bindings().tokenizer_for_encoding(name))
 
 
 def estimate(text: str) -> int:
@@ -52,7 +81,7 @@ def count_text(text: str, model: str) -> Count:
     name = encoding_name(model)
     if name is None:
         return Count(estimate(text), False)
-    return Count(len(_encoding(name).encode_ordinary(text)), True)
+    return Count(_encoding(name).count(text), True)
 
 
 def count_messages(messages: list[Message], model: str) -> Count:

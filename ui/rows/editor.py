@@ -16,8 +16,7 @@ from ui.i18n import t
 from ui.rows import runs
 from ui.rows.columns import column_order, columns_config, status_label
 from ui.rows.table import SELECT
-from ui.rows.window import PAGE_ROWS, answers, matching, page_rows, pages, statuses, window_frame
-from ui.state import ResultsWindow
+from ui.rows.window import PAGE_ROWS, ResultsWindow, answers, matching, page_rows, pages, statuses, window_frame
 
 EDITOR_HEIGHT = 560
 

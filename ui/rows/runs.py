@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 import pandas as pd
 
 from core.engines.pricing import load_prices
-from core.jobs.rows import JobProgress, JobSnapshot, RowJob, unanswered
+from core.jobs.rows import RowJob, RowProgress, RowSnapshot, unanswered
 from core.loaders import Table
 from core.rows.plan import RowPlan
 from core.rows.results import RowResult, run_stats
-from core.rows.service import RunJob, rows_to_rerun
+from core.rows.service import RunSetup, rows_to_rerun
 from ui import prompts, settings
 from ui import state as S
 from ui.errors import kind_text
@@ -41,15 +41,15 @@ def running() -> bool:
     return job is not None and job.running
 
 
-def progress() -> JobProgress | None:
+def progress() -> RowProgress | None:
     """How far the current run is, if any (cheap at any size)."""
     job = S.row_job()
     return None if job is None else job.progress()
 
 
-def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:
+def run_setup(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunSetup:
     """The row run the CLI would do with this session's table, plan and settings."""
-    return RunJob(
+    return RunSetup(
         table.df,
         S.upload().name,
         plan,
@@ -60,14 +60,14 @@ def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:
     )
 
 
-def new_run(plan: RowPlan, job: RunJob, row_job: RowJob) -> RowRun:
+def new_run(plan: RowPlan, setup: RunSetup, row_job: RowJob) -> RowRun:
     """A fresh run to show: its id in the store, what it answers, and how it was asked."""
     return RowRun(
         run_id=row_job.run_id,
         task=plan.task,
         output_column=plan.output_column,
-        labels=tuple(plan.spec.labels),
-        model=job.settings.model,
+        labels=tuple(plan.labels),
+        model=setup.settings.model,
         engine=row_job.engine_name,
     )
 
@@ -89,12 +89,12 @@ def start(only: list[int] | None = None, reuse_answers: bool = True) -> None:
     absorb_edits()
     table = S.get(S.TABLE)
     plan = prompts.plan(table.df, S.get(S.TEXT_COL))
-    job = run_job(plan, table, reuse_answers)
+    setup = run_setup(plan, table, reuse_answers)
     run = S.row_run() if only is not None else None
-    row_job = RowJob(job, store=store().path, run_id=run.run_id if run else None, only=only)
+    row_job = RowJob(setup, store=store().path, run_id=run.run_id if run else None, only=only)
     if run is None:
         clear()
-        run = new_run(plan, job, row_job)
+        run = new_run(plan, setup, row_job)
         S.put(S.ROW_RUN, run)
     run.seen, run.recent = 0, []
     S.put(S.RESULTS_WINDOW, None)  # its pending edits are absorbed above; the re-run may replace some of them
@@ -140,7 +140,7 @@ def collect() -> bool:
     S.put(S.ROW_JOB, None)
     if run is None:
         return False
-    run.budget = job.job.options.budget or 0.0  # what the message says, even if the sidebar changes
+    run.budget = job.setup.options.budget or 0.0  # what the message says, even if the sidebar changes
     S.get(S.SELECTED).clear()  # the editor starts afresh below: its ticks go too
     S.put(S.RESULTS_WINDOW, None)
     S.bump(S.EDITOR_VERSION)
@@ -148,7 +148,7 @@ def collect() -> bool:
     return True
 
 
-def outcome(snap: JobSnapshot) -> tuple[str, str]:
+def outcome(snap: RowSnapshot) -> tuple[str, str]:
     """How a finished run ended, in words: (error|warning|success, message)."""
     c = Counter(r.status for r in snap.results.values())
     failed = [kind for kind in snap.kinds.values() if kind != BUDGET_KIND]
@@ -251,11 +251,11 @@ def rows_for(which: str) -> list[int]:
     edited = set(S.get(S.EDITS)) if keep else set()
     if which == "selected":
         return [i for i in sorted(S.get(S.SELECTED)) if i not in edited]
-    job = run_job(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
+    setup = run_setup(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
     # Not keyed by the edits: an edit must not ask the store again; edited rows are left out afterwards.
-    key = (which, run.run_id, run.version, hash(job.plan.spec), job.settings, job.options, job.engine, S.upload().id)
+    key = (which, run.run_id, run.version, hash(setup.plan), setup.settings, setup.options, setup.engine, S.upload().id)
     if which == "unanswered":
         rows = S.memo("rerun.unanswered", key, lambda: unanswered(store(), run.run_id, len(table.df)))
     else:
-        rows = S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, job, which, False))
+        rows = S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, setup, which, False))
     return [i for i in rows if i not in edited]

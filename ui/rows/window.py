@@ -4,6 +4,7 @@ that page built alone (the work follows the rows shown, not the table)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,26 @@ import pandas as pd
 from core.rows.results import RowResult, unique_name
 
 PAGE_ROWS = 100
+EDITOR_KEY = "results_editor"  # the results data_editor's key, before its window's versions
 NO_STATUS = ""  # rows without a result yet
+
+
+@dataclass(frozen=True)
+class ResultsWindow:
+    """The rows the results editor shows and the editor widget showing them. They stay put until the search, the
+    filter, the page or the results change, so an edit or a tick lands on the row it was made on."""
+
+    editor_version: int  # EDITOR_VERSION when picked: with `serial`, a widget key never used before in the session
+    serial: int  # new for every window: the editor widget is new too, with no pending edits of other rows
+    rows: tuple[int, ...]  # row numbers (from 0) in the order shown; edited_rows count positions in it
+    basis: tuple  # what picked them: run, results version, search, statuses, page
+    matches: int  # rows matching the search and the filter, over all pages
+    page: int  # the page shown, from 1
+
+    @property
+    def widget(self) -> str:
+        """The key of the data_editor showing these rows."""
+        return f"{EDITOR_KEY}.{self.editor_version}.{self.serial}"
 
 
 def statuses(results: Mapping[int, RowResult], n: int) -> list[str]:

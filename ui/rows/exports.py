@@ -13,13 +13,11 @@ import streamlit as st
 
 from core.exports.subtitles import has_timings, to_srt, to_vtt
 from core.exports.tables import to_csv_bytes, to_xlsx_bytes
+from ui import downloads
 from ui import state as S
 from ui.i18n import t
 from ui.rows import runs
 from ui.rows.window import answers
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUBTITLE_MIME = {"srt": "application/x-subrip", "vtt": "text/vtt"}
 
 
 def _later(make: Callable[[], pd.DataFrame], write: Callable[[pd.DataFrame], bytes]) -> Callable[[], bytes]:
@@ -42,35 +40,20 @@ def _subtitles(make: Callable[[], pd.DataFrame]) -> dict[str, Callable[[], bytes
     }
 
 
-def downloads() -> None:
+def download_buttons() -> None:
     """CSV (UTF-8 with BOM, opens in Excel with Korean intact) and XLSX of the edited table; subtitles if timed."""
     stem = f"{Path(S.upload().name).stem}_{S.row_run().output_column}"
     make = runs.table_maker()
     subtitles = _subtitles(make)
     left, right, *more = st.columns(4 if subtitles else 2)
-    for column, fmt, write, mime in (
-        (left, "csv", to_csv_bytes, "text/csv"),
-        (right, "xlsx", to_xlsx_bytes, XLSX_MIME),
-    ):
-        column.download_button(
-            t(f"rows.download_{fmt}"),
-            _later(make, write),
-            file_name=f"{stem}.{fmt}",
-            mime=mime,
-            icon="⬇️",
-            key=f"d.{fmt}",
-            on_click="ignore",
-            width="stretch",
-        )
+    downloads.table_pair((left, right), stem, _later(make, to_csv_bytes), _later(make, to_xlsx_bytes), key="")
     for column, (fmt, data) in zip(more, subtitles.items()):
-        column.download_button(
+        downloads.button(
+            column,
             t(f"rows.download_{fmt}"),
             data,
-            file_name=f"{stem}.{fmt}",
-            mime=SUBTITLE_MIME[fmt],
-            icon="🎬",
-            key=f"d.{fmt}",
-            on_click="ignore",
-            width="stretch",
+            f"{stem}.{fmt}",
+            f"d.{fmt}",
+            "🎬",
             help=t("rows.download_subtitles_help"),
         )
