@@ -93,6 +93,7 @@ def details() -> None:
             hide_index=True,
             width="stretch",
             height=min(38 + 35 * len(rows), 320),
+            lazy=True,  # rows are sent as they are scrolled to: 50,000 of them would go with every rerun
         )
 
 
