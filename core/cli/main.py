@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.cli import batch as commands_batch
 from core.cli import run as commands
 from core.cli import summarize as commands_summary
 from core.errors import CoreError
@@ -16,6 +17,7 @@ COMMANDS = {
     "parse": commands.cmd_parse,
     "run": commands.cmd_run,
     "summarize": commands_summary.cmd_summarize,
+    "batch": commands_batch.cmd_batch,
 }
 
 
@@ -81,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
     _add_model(p)
+    commands_batch.add_run_flags(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    commands_batch.add_batch_command(sub, _add_input, _add_model)
     return parser
 
 

@@ -147,10 +147,8 @@ def _quote(rows: list[dict], job: RunJob, store: Store | None) -> None:
     print("quote: " + "\n       ".join(quote.lines()), file=sys.stderr)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Run a task or template over every row and write the results."""
-    fmt = _out_format(args.out, required=not args.dry_run)
-    table = load_path(args.input, sheet=args.sheet)
+def _plan(args: argparse.Namespace, table):
+    """The checked plan of `run`'s prompt flags over the table."""
     labels = [x for x in args.labels.split(",")] if args.labels else None
     plan = row_plan(
         task=args.task,
@@ -161,6 +159,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         output_column=args.output_column,
     )
     check_spec(plan.spec, list(table.df.columns))
+    return plan
+
+
+def prepare_job(args: argparse.Namespace) -> RunJob:
+    """The job `run`'s input, prompt and model flags describe (for the batch commands)."""
+    table = load_path(args.input, sheet=args.sheet)
+    plan = _plan(args, table)
+    return RunJob(table.df, table.name, plan, _settings(args), _options(args))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a task or template over every row and write the results."""
+    fmt = _out_format(args.out, required=not args.dry_run)
+    table = load_path(args.input, sheet=args.sheet)
+    plan = _plan(args, table)
     rows = table_rows(table.df, plan.spec.text_column)
     if args.dry_run:
         _print_dry_run(rows, plan)
@@ -171,6 +184,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     _quote(rows, job, store)
     if args.quote:
         return 0
+    if getattr(args, "batch", False):
+        from core.cli.batch import run_batch
+
+        return run_batch(args, job, store, fmt)
     with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
         outcome = execute_sync(job, store=store, on_result=lambda result, done, total: bar.update(1))
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
@@ -192,3 +209,18 @@ def _report(results: list[RowResult], out: Path, model: str | None) -> int:
     for r in [r for r in results if r.status == "failed"][:3]:
         print(f"  row {r.row + 1}: {r.error}", file=sys.stderr)
     return 1 if c["failed"] or c["cancelled"] else 0
+
+
+def out_format(path: Path | None) -> str:
+    """The table format --out asks for (ConfigError without --out or for another suffix)."""
+    return _out_format(path)
+
+
+def report(results: list[RowResult], out: Path, model: str | None) -> int:
+    """The one-line summary on stderr and the exit status (1 when rows failed or were not sent)."""
+    return _report(results, out, model)
+
+
+def default_store() -> Store:
+    """The default run store."""
+    return Store(default_store_path())

@@ -1,0 +1,1 @@
+"""The batch route: rows through a provider's Batch API (or `vllm run-batch`) at about half price, resumable."""

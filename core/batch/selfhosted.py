@@ -1,0 +1,111 @@
+"""Self-hosted batches: the same JSONL for `vllm run-batch`, and its results read back into the run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from core.batch.collect import read_results
+from core.batch.requests import request_lines
+from core.batch.route import BatchRun, begin, settle, unanswered
+from core.batch.watch import finish, job_for_run, results
+from core.errors import ConfigError, InputError
+from core.rows.results import RowResult
+from core.rows.runner import request_groups
+from core.rows.service import RunJob
+from core.store import Store
+
+EXPORTED = "exported"
+
+
+def export(job: RunJob, store: Store, out: Path) -> tuple[int, int]:
+    """Start a run and write its unanswered rows' requests to `out` (streamed): (run id, requests written)."""
+    run_id, _ = begin(job, store, resume=False)
+    run = BatchRun(job, store, run_id)
+    rows = run.rows()
+    send = settle(run, rows, unanswered(run))
+    groups, _ = request_groups(rows, job.plan.spec, send, job.options.pack)
+    count = 0
+    with open(out, "wb") as fh:
+        for _, line in request_lines(job, rows, groups, run_id):
+            fh.write(line)
+            count += 1
+    ledger = run.ledger
+    part = ledger.plan(run_id, send, count)
+    ledger.update(run_id, part, {"id": f"file:{out.name}", "status": EXPORTED, "request_counts": {"total": count}})
+    if not count:
+        finish(run)
+    return run_id, count
+
+
+def import_results(store: Store, run_id: int, path: Path, *, owner: str = "local") -> list[RowResult]:
+    """Read a results JSONL into run `run_id`; exported rows with no line become failed rows. Every row's result."""
+    job = job_for_run(store, run_id, owner=owner)
+    run = BatchRun(job, store, run_id)
+    parts = [p for p in run.ledger.parts(run_id) if p.status == EXPORTED]
+    if not parts:
+        raise ConfigError(f"Run {run_id} has no exported requests waiting for results", code="config.batch_run")
+    wanted = {i for p in parts for i in p.rows}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            reading = read_results(fh, run_id=run_id, spec=job.plan.spec, store=store, keys=run.keys(), wanted=wanted)
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable") from None
+    if reading.foreign and not reading.seen:
+        raise InputError(f"No line of {path.name} belongs to run {run_id}", code="input.batch_results")
+    for i in sorted(wanted - reading.seen):
+        store.save_result(run_id, RowResult(i, status="failed", error=f"No result line for this row in {path.name}"))
+    for p in parts:
+        run.ledger.update(run_id, p.part, {"id": p.batch_id, "status": "completed", "request_counts": {}})
+        run.ledger.collected(run_id, p.part)
+    finish(run)
+    return results(run)
+
+
+def add_export_flags(p: argparse.ArgumentParser, add_input: Callable, add_model: Callable) -> None:
+    """`batch export` takes the same input, prompt and model flags as `run`."""
+    add_input(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--task", help="a built-in task (see: tasks)")
+    what.add_argument("--template", help="user template with {column} placeholders, or @FILE")
+    p.add_argument("--system", help="system prompt, or @FILE (default: the task's)")
+    p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
+    p.add_argument("--output-column", help="name of the answer column")
+    p.add_argument("--labels", help="comma-separated labels for a label task (e.g. emotion)")
+    p.add_argument("--pack", type=int, default=1, help="rows per request (default 1 = off)")
+    p.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or ~/.transcript-studio)")
+    p.add_argument("--out", type=Path, required=True, help="requests.jsonl")
+    add_model(p)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write requests.jsonl for `vllm run-batch` and say how to read the results back."""
+    from core.cli import run as commands
+
+    job = commands.prepare_job(args)
+    store = Store(args.store) if args.store else commands.default_store()
+    run_id, count = export(job, store, args.out)
+    print(f"run {run_id}: {count} requests -> {args.out}", file=sys.stderr)
+    print(
+        f"next: vllm run-batch -i {args.out} -o results.jsonl --model {job.settings.model}\n"
+        f"then: python -m core batch import results.jsonl --run {run_id} --out FILE.csv",
+        file=sys.stderr,
+    )
+    print(run_id)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read `vllm run-batch` results into the run and write its table."""
+    from core.cli import run as commands
+    from core.exports.tables import to_bytes
+    from core.rows.results import results_frame
+
+    fmt = commands.out_format(args.out)
+    store = Store(args.store) if args.store else commands.default_store()
+    rows = import_results(store, args.run_id, args.results)
+    job = job_for_run(store, args.run_id)
+    args.out.write_bytes(to_bytes(results_frame(job.df, rows, job.plan.output_column, details=args.details), fmt))
+    return commands.report(rows, args.out, None)

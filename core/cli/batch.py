@@ -1,0 +1,173 @@
+"""`run --batch` and `python -m core batch …`: rows through a Batch API, or files for `vllm run-batch`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from core.batch import selfhosted
+from core.batch.ledger import Ledger, Part
+from core.batch.requests import DEFAULT_BATCH_SIZE
+from core.batch.route import BatchRun, begin, submit, transport_for
+from core.batch.watch import cancel, job_for_run, results, watch
+from core.cli import run as commands
+from core.errors import ConfigError
+from core.exports.tables import to_bytes
+from core.rows.results import results_frame
+from core.rows.service import RunJob
+from core.store import Store, default_store_path
+
+
+def add_run_flags(p: argparse.ArgumentParser) -> None:
+    """--batch and its knobs on `run`."""
+    g = p.add_argument_group("batch (about half price, results within 24 h)")
+    g.add_argument("--batch", action="store_true", help="send the rows through the Batch API instead of live")
+    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="requests per batch (default 50,000)")
+    g.add_argument("--poll", type=float, help="seconds between status checks (default: 1 s, backing off to 60 s)")
+    g.add_argument("--no-wait", action="store_true", help="submit and return; collect later with: batch collect")
+
+
+def add_batch_command(sub: argparse._SubParsersAction, add_input, add_model) -> None:
+    """The `batch` command and its subcommands."""
+    p = sub.add_parser("batch", help="batch runs: list, collect, cancel; files for vllm run-batch")
+    bsub = p.add_subparsers(dest="batch_command", required=True, parser_class=type(p))
+    q = bsub.add_parser("list", help="batch runs in the store with their status and counts")
+    _store_flags(q)
+    q.add_argument("--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)")
+    for name, text in (("collect", "wait for a batch run and write its results"), ("cancel", "cancel a batch run")):
+        q = bsub.add_parser(name, help=text)
+        q.add_argument("run_id", type=int, metavar="RUN_ID")
+        _store_flags(q)
+        q.add_argument("--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)")
+        if name == "collect":
+            q.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+            q.add_argument("--no-wait", action="store_true", help="collect what has ended and return")
+            q.add_argument("--poll", type=float, help="seconds between status checks")
+            q.add_argument("--details", action="store_true", help="add per-row token columns")
+    q = bsub.add_parser("export", help="write the requests as JSONL for vllm run-batch")
+    selfhosted.add_export_flags(q, add_input, add_model)
+    q = bsub.add_parser("import", help="read vllm run-batch results into a run")
+    q.add_argument("results", type=Path, help="results.jsonl")
+    q.add_argument("--run", type=int, required=True, dest="run_id", metavar="RUN_ID")
+    q.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+    q.add_argument("--details", action="store_true", help="add per-row token columns")
+    _store_flags(q)
+
+
+def _store_flags(q: argparse.ArgumentParser) -> None:
+    q.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or ~/.transcript-studio)")
+
+
+def _open_store(args: argparse.Namespace) -> Store:
+    return Store(args.store or default_store_path())
+
+
+def _status_printer():
+    last: dict[int, tuple] = {}
+
+    def show(parts: list[Part]) -> None:
+        for p in parts:
+            state = (p.status, p.completed, p.failed, p.collected is not None)
+            if last.get(p.part) == state:
+                continue
+            last[p.part] = state
+            eta = p.eta()
+            print(
+                f"batch {p.part}/{len(parts)} {p.batch_id}: {p.status}, {p.completed}/{p.total} done, "
+                f"{p.failed} failed"
+                + (f", ~{eta:.0f} s left" if eta is not None else "")
+                + (f" ({p.errors})" if p.errors else "")
+                + (", collected" if p.collected else ""),
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return show
+
+
+def run_batch(args: argparse.Namespace, job: RunJob, store: Store | None, fmt: str) -> int:
+    """`run … --batch`: pick up or start the run, submit what has no answer, wait (unless --no-wait), write --out."""
+    if store is None:
+        raise ConfigError("--batch keeps its batches in the run store: drop --no-store", code="config.batch")
+    run_id, picked_up = begin(job, store)
+    run = BatchRun(job, store, run_id, transport_for(job.settings))
+    try:
+        if picked_up:
+            print(f"run {run_id}: picking up its submitted batches", file=sys.stderr, flush=True)
+        made = submit(run, batch_size=args.batch_size, on_part=lambda p: _submitted(run_id, p))
+        if not made and not picked_up:
+            print(f"run {run_id}: every row already has an answer: nothing submitted", file=sys.stderr)
+        if args.no_wait:
+            print(f"run {run_id} submitted; collect with: python -m core batch collect {run_id} --out FILE")
+            return 0
+        return _collect(run, args.out, fmt, poll=args.poll, wait=True, details=args.details)
+    finally:
+        run.transport.close()
+
+
+def _submitted(run_id: int, part: Part) -> None:
+    print(f"run {run_id}: batch {part.part} {part.batch_id} submitted ({part.requests} requests)", file=sys.stderr)
+
+
+def _collect(run: BatchRun, out: Path, fmt: str, *, poll, wait: bool, details: bool = False) -> int:
+    watch(run, poll=poll, wait=wait, on_status=_status_printer())
+    rows = results(run)
+    frame = results_frame(run.job.df, rows, run.job.plan.output_column, details=details)
+    out.write_bytes(to_bytes(frame, fmt))
+    return commands.report(rows, out, None)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Dispatch `batch list|collect|cancel|export|import`."""
+    return {
+        "list": _list,
+        "collect": _collect_cmd,
+        "cancel": _cancel_cmd,
+        "export": selfhosted.cmd_export,
+        "import": selfhosted.cmd_import,
+    }[args.batch_command](args)
+
+
+def _run(args: argparse.Namespace, store: Store, transport: bool = True) -> BatchRun:
+    if Ledger(store).token(args.run_id) is None:
+        raise ConfigError(f"No batch run {args.run_id} in {store.path}", code="config.batch_run")
+    job = job_for_run(store, args.run_id, base_url=getattr(args, "base_url", None))
+    return BatchRun(job, store, args.run_id, transport_for(job.settings) if transport else None)
+
+
+def _collect_cmd(args: argparse.Namespace) -> int:
+    fmt = commands.out_format(args.out)
+    run = _run(args, _open_store(args))
+    try:
+        return _collect(run, args.out, fmt, poll=args.poll, wait=not args.no_wait, details=args.details)
+    finally:
+        run.transport.close()
+
+
+def _cancel_cmd(args: argparse.Namespace) -> int:
+    run = _run(args, _open_store(args))
+    try:
+        for p in cancel(run):
+            print(f"batch {p.part} {p.batch_id}: {p.status}", file=sys.stderr)
+    finally:
+        run.transport.close()
+    print(f"run {args.run_id}: cancel asked; collect keeps what was answered: batch collect {args.run_id} --out FILE")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    ledger = Ledger(store)
+    print("run\tcreated\tfile\ttask\tmodel\tbatch\tstatus\tdone\tfailed\ttotal")
+    for run_id in ledger.run_ids():
+        info = store.run(run_id)
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created)) if info else ""
+        for p in ledger.parts(run_id):
+            print(
+                f"{run_id}\t{when}\t{info.file_name if info else ''}\t{info.task if info else ''}\t"
+                f"{info.model if info else ''}\t{p.batch_id or '-'}\t{p.status}{' (collected)' if p.collected else ''}"
+                f"\t{p.completed}\t{p.failed}\t{p.total}"
+            )
+    return 0
