@@ -2,8 +2,9 @@
 
 The clock: while `auto` is on, each retrieve of a batch moves it one step (validating → in_progress (half the
 lines answered) → in_progress (all) → finalizing → completed); with `auto` off it moves only on `advance()`.
-Knobs: `max_lines` (refused at validation above it), `expire` (expires with half answered). In a line, `[[500]]`
-gives a non-200 status_code and `[[line-error]]` an entry in the error file.
+Knobs: `max_lines` (refused at validation above it), `expire` (expires with half answered), `fail_when` (a test of a
+line's body: True puts it in the error file). In a line, `[[500]]` gives a non-200 status_code and `[[line-error]]`
+an entry in the error file.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class BatchService:
         self.submitted: list[str] = []  # custom_id of every line of every batch created, in order
         self.retrieves = 0
         self.auto, self.expire, self.max_lines = True, False, None
+        self.fail_when: Callable[[dict[str, Any]], bool] | None = None
         self.changed = threading.Condition()
         self._ids = itertools.count(1)
         self._rng = random.Random(seed)
@@ -63,6 +65,7 @@ class BatchService:
                 d.clear()
             self.submitted.clear()
             self.retrieves, self.auto, self.expire, self.max_lines = 0, True, False, None
+            self.fail_when = None
 
     # -- HTTP ------------------------------------------------------------------------------------
 
@@ -208,7 +211,7 @@ class BatchService:
     def _reply(self, line: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         body, cid, rid = line.get("body") or {}, line.get("custom_id"), f"batch_req_{next(self._ids)}"
         text = ff.last_user_text(body)
-        if LINE_ERROR in text:
+        if LINE_ERROR in text or (self.fail_when is not None and self.fail_when(body)):
             error = {"code": "invalid_request", "message": "This line was refused by the test server."}
             return None, {"id": rid, "custom_id": cid, "response": None, "error": error}
         if "[[500]]" in text:
