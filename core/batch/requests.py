@@ -44,14 +44,32 @@ def body(job: RunJob, rows: Sequence[Mapping[str, object]], group: Sequence[int]
     return out
 
 
+def _dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _line(cid: str, request: dict) -> bytes:
+    return (_dumps({"custom_id": cid, "method": "POST", "url": CHAT_URL, "body": request}) + "\n").encode("utf-8")
+
+
 def request_lines(
     job: RunJob, rows: Sequence[Mapping[str, object]], groups: Iterable[Sequence[int]], run_id: int
 ) -> Iterator[tuple[list[int], bytes]]:
     """Each request as (its rows, one UTF-8 JSON line)."""
+    frame: list[str] | None = None
     for group in groups:
-        line = {"custom_id": custom_id(run_id, group), "method": "POST", "url": CHAT_URL}
-        line["body"] = body(job, rows, group)
-        yield list(group), (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        if len(group) > 1:
+            yield list(group), _line(custom_id(run_id, group), body(job, rows, group))
+            continue
+        request = body(job, rows, group)
+        if frame is None:  # every single-row line is the same but for its id and its user message: encode that once
+            user = request["messages"][-1]["content"]
+            request["messages"][-1]["content"] = "\x00USER\x00"
+            frame = _line("\x00ID\x00", request).decode("utf-8").replace('"\\u0000ID\\u0000"', "\x00")
+            frame = frame.replace('"\\u0000USER\\u0000"', "\x00").split("\x00")
+            request["messages"][-1]["content"] = user
+        text = _dumps(request["messages"][-1]["content"])
+        yield list(group), (frame[0] + _dumps(custom_id(run_id, group)) + frame[1] + text + frame[2]).encode("utf-8")
 
 
 @dataclass(frozen=True)

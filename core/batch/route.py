@@ -33,6 +33,7 @@ class BatchRun:
     store: Store
     run_id: int
     transport: Any = None
+    _keys: list[str] | None = None
 
     @property
     def ledger(self) -> Ledger:
@@ -44,8 +45,10 @@ class BatchRun:
         return table_rows(self.job.df, self.job.plan.spec.text_column)
 
     def keys(self) -> list[str]:
-        """Each row's request key (as the live route computes it)."""
-        return row_keys(self.job, ENGINE, self.rows())
+        """Each row's request key (as the live route computes it), computed once."""
+        if self._keys is None:
+            self._keys = row_keys(self.job, ENGINE, self.rows())
+        return self._keys
 
 
 def transport_for(settings: ModelSettings) -> Any:
@@ -115,8 +118,8 @@ def unanswered(run: BatchRun) -> list[int]:
     return [i for i in range(len(run.job.df)) if i not in done and i not in carried]
 
 
-def settle(run: BatchRun, rows: list[dict[str, object]], todo: list[int]) -> list[int]:
-    """Answer from the store what it already holds, skip blank rows; the rows left to send."""
+def settle(run: BatchRun, rows: list[dict[str, object]], todo: list[int]) -> list[list[int]]:
+    """Answer from the store what it already holds, skip blank rows; the requests left to send (row groups)."""
     keys, spec = run.keys(), run.job.plan.spec
     if run.job.options.reuse_answers and run.job.options.pack == 1:
         known = run.store.known([keys[i] for i in todo])
@@ -129,7 +132,7 @@ def settle(run: BatchRun, rows: list[dict[str, object]], todo: list[int]) -> lis
     groups, skipped = request_groups(rows, spec, todo, run.job.options.pack)
     for result in skipped:
         run.store.save_result(run.run_id, result)
-    return [i for g in groups for i in g]
+    return groups
 
 
 def submit(
@@ -144,10 +147,9 @@ def submit(
         raise ConfigError("--batch-size must be at least 1", code="config.range", name="batch_size")
     reconcile(run)
     rows, ledger = run.rows(), run.ledger
-    send = settle(run, rows, unanswered(run))
-    if not send:
+    groups = settle(run, rows, unanswered(run))
+    if not groups:
         return []
-    groups, _ = request_groups(rows, run.job.plan.spec, send, run.job.options.pack)
     token, made = ledger.token(run.run_id) or "", []
     ledger.finish(run.run_id, done=False)
     with tempfile.TemporaryDirectory(prefix="ts-batch-") as tmp:

@@ -13,7 +13,6 @@ from core.batch.route import BatchRun, begin, settle, unanswered
 from core.batch.watch import finish, job_for_run, results
 from core.errors import ConfigError, InputError
 from core.rows.results import RowResult
-from core.rows.runner import request_groups
 from core.rows.service import RunJob
 from core.store import Store
 
@@ -25,8 +24,8 @@ def export(job: RunJob, store: Store, out: Path) -> tuple[int, int]:
     run_id, _ = begin(job, store, resume=False)
     run = BatchRun(job, store, run_id)
     rows = run.rows()
-    send = settle(run, rows, unanswered(run))
-    groups, _ = request_groups(rows, job.plan.spec, send, job.options.pack)
+    groups = settle(run, rows, unanswered(run))
+    send = [i for g in groups for i in g]
     count = 0
     with open(out, "wb") as fh:
         for _, line in request_lines(job, rows, groups, run_id):

@@ -175,7 +175,12 @@ class BatchTransport:
         """A result file's lines, streamed."""
         try:
             with self.client.files.with_streaming_response.content(file_id) as response:
-                yield from response.iter_lines()
+                rest = b""
+                for chunk in response.iter_bytes(1 << 20):  # big reads: line-by-line decoding is slow
+                    *whole, rest = (rest + chunk).split(b"\n")
+                    yield from (line.decode("utf-8") for line in whole)
+                if rest.strip():
+                    yield rest.decode("utf-8")
         except openai.OpenAIError as exc:
             self._call(_reraise, exc)
 
