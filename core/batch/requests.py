@@ -8,11 +8,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.batch import DEFAULT_BATCH_SIZE
 from core.rows.packing import pack_messages, response_format
 from core.rows.service import RunJob
 
 CHAT_URL = "/v1/chat/completions"
-DEFAULT_BATCH_SIZE = 50_000
 MAX_FILE_BYTES = 190 * 1024 * 1024  # the service takes files under 200 MB; room for its own accounting
 _CUSTOM_ID = re.compile(r"^run(\d+)-(\d+(?:\+\d+)*)$")
 

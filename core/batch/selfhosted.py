@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from core.batch.collect import read_results
@@ -61,22 +60,6 @@ def import_results(store: Store, run_id: int, path: Path, *, owner: str = "local
         run.ledger.collected(run_id, p.part)
     finish(run)
     return results(run)
-
-
-def add_export_flags(p: argparse.ArgumentParser, add_input: Callable, add_model: Callable) -> None:
-    """`batch export` takes the same input, prompt and model flags as `run`."""
-    add_input(p)
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--task", help="a built-in task (see: tasks)")
-    what.add_argument("--template", help="user template with {column} placeholders, or @FILE")
-    p.add_argument("--system", help="system prompt, or @FILE (default: the task's)")
-    p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
-    p.add_argument("--output-column", help="name of the answer column")
-    p.add_argument("--labels", help="comma-separated labels for a label task (e.g. emotion)")
-    p.add_argument("--pack", type=int, default=1, help="rows per request (default 1 = off)")
-    p.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or ~/.transcript-studio)")
-    p.add_argument("--out", type=Path, required=True, help="requests.jsonl")
-    add_model(p)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from core.batch import selfhosted
 from core.batch.ledger import Ledger, Part
-from core.batch.requests import DEFAULT_BATCH_SIZE
 from core.batch.route import BatchRun, begin, submit, transport_for
 from core.batch.watch import cancel, job_for_run, results, watch
 from core.cli import run as commands
@@ -18,46 +17,6 @@ from core.exports.tables import to_bytes
 from core.rows.results import results_frame
 from core.rows.service import RunJob
 from core.store import Store, default_store_path
-
-
-def add_run_flags(p: argparse.ArgumentParser) -> None:
-    """--batch and its knobs on `run`."""
-    g = p.add_argument_group("batch (about half price, results within 24 h)")
-    g.add_argument("--batch", action="store_true", help="send the rows through the Batch API instead of live")
-    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="requests per batch (default 50,000)")
-    g.add_argument("--poll", type=float, help="seconds between status checks (default: 1 s, backing off to 60 s)")
-    g.add_argument("--no-wait", action="store_true", help="submit and return; collect later with: batch collect")
-
-
-def add_batch_command(sub: argparse._SubParsersAction, add_input, add_model) -> None:
-    """The `batch` command and its subcommands."""
-    p = sub.add_parser("batch", help="batch runs: list, collect, cancel; files for vllm run-batch")
-    bsub = p.add_subparsers(dest="batch_command", required=True, parser_class=type(p))
-    q = bsub.add_parser("list", help="batch runs in the store with their status and counts")
-    _store_flags(q)
-    q.add_argument("--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)")
-    for name, text in (("collect", "wait for a batch run and write its results"), ("cancel", "cancel a batch run")):
-        q = bsub.add_parser(name, help=text)
-        q.add_argument("run_id", type=int, metavar="RUN_ID")
-        _store_flags(q)
-        q.add_argument("--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)")
-        if name == "collect":
-            q.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
-            q.add_argument("--no-wait", action="store_true", help="collect what has ended and return")
-            q.add_argument("--poll", type=float, help="seconds between status checks")
-            q.add_argument("--details", action="store_true", help="add per-row token columns")
-    q = bsub.add_parser("export", help="write the requests as JSONL for vllm run-batch")
-    selfhosted.add_export_flags(q, add_input, add_model)
-    q = bsub.add_parser("import", help="read vllm run-batch results into a run")
-    q.add_argument("results", type=Path, help="results.jsonl")
-    q.add_argument("--run", type=int, required=True, dest="run_id", metavar="RUN_ID")
-    q.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
-    q.add_argument("--details", action="store_true", help="add per-row token columns")
-    _store_flags(q)
-
-
-def _store_flags(q: argparse.ArgumentParser) -> None:
-    q.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or ~/.transcript-studio)")
 
 
 def _open_store(args: argparse.Namespace) -> Store:

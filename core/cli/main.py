@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from core.cli import batch as commands_batch
-from core.cli import run as commands
-from core.cli import summarize as commands_summary
+from core.cli import batch_args
 from core.errors import CoreError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+# "module:function", imported only when that command runs: `tasks` and `--help` stay free of pandas and openai.
 COMMANDS = {
-    "tasks": commands.cmd_tasks,
-    "parse": commands.cmd_parse,
-    "run": commands.cmd_run,
-    "summarize": commands_summary.cmd_summarize,
-    "batch": commands_batch.cmd_batch,
+    "tasks": "core.cli.tasks:cmd_tasks",
+    "parse": "core.cli.run:cmd_parse",
+    "run": "core.cli.run:cmd_run",
+    "summarize": "core.cli.summarize:cmd_summarize",
+    "batch": "core.cli.batch:cmd_batch",
 }
+
+
+def command(name: str):
+    """The function behind a subcommand, imported now."""
+    module, func = COMMANDS[name].split(":")
+    return getattr(importlib.import_module(module), func)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,9 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
     _add_model(p)
-    commands_batch.add_run_flags(p)
+    batch_args.add_run_flags(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
-    commands_batch.add_batch_command(sub, _add_input, _add_model)
+    batch_args.add_batch_command(sub, _add_input, _add_model)
     return parser
 
 
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_when_redirected()
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        return command(args.command)(args)
     except CoreError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE

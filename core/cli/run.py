@@ -22,7 +22,6 @@ from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
 from core.rows.runner import check_spec, table_rows
 from core.rows.service import RunJob, execute_sync, row_keys
-from core.rows.tasks import load_tasks
 from core.settings import ModelSettings
 from core.store import Store, default_store_path
 
@@ -93,13 +92,6 @@ def _engine_name(args: argparse.Namespace, settings: ModelSettings) -> str:
 
 def _engine(args: argparse.Namespace, settings: ModelSettings, task: str | None):
     return build_engine(settings, _engine_name(args, settings), task, _options(args))
-
-
-def cmd_tasks(args: argparse.Namespace) -> int:
-    """List the built-in tasks."""
-    for task in load_tasks().values():
-        print(f"{task.name:<10} {task.scope:<9} {task.title_ko} / {task.title_en} -> {task.output_column}")
-    return 0
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
