@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import history
+from ui import batch, history
 from ui.i18n import t
 from ui.shell import frame
 
@@ -17,6 +17,7 @@ if not runs:
 
 history.overview(runs)
 run = history.picker(runs)
+batch.panel(run.id)
 history.open_buttons(run)
 history.downloads(run)
 history.delete(run)

@@ -100,6 +100,8 @@ REPLACE_EDITS = "replace_edits"  # True: re-runs may overwrite hand-edited rows
 SELECTED = "selected"  # rows ticked for a re-run
 EDITOR_VERSION = "editor_version"  # bumped when results change underneath the editor (resets its widget)
 RUN_MESSAGE = "run_message"  # RunMessage of the last Run or re-run, or None
+RUN_MODE = "run_mode"  # "live" (request by request) | "batch" (the provider's Batch API)
+BATCH_NOTE = "batch_note"  # ui.batch.BatchNote of the last batch Submit, or None
 MEMO = "memo"  # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
 STORE = "store"  # this session's connection to the run store (core.store.Store), opened on first use
 # The history
@@ -155,6 +157,8 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     SELECTED: set,
     EDITOR_VERSION: lambda: 0,
     RUN_MESSAGE: lambda: None,
+    RUN_MODE: lambda: "live",
+    BATCH_NOTE: lambda: None,
     MEMO: dict,
     STORE: lambda: None,
     HISTORY_RUN: lambda: None,

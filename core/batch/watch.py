@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from core.batch.collect import read_results
 from core.batch.ledger import Part
@@ -122,8 +123,10 @@ def results(run: BatchRun) -> list[RowResult]:
     return out
 
 
-def job_for_run(store: Store, run_id: int, *, owner: str = LOCAL, base_url: str | None = None) -> RunJob:
-    """The job of a stored run, rebuilt from its input and settings (KeyError when the owner has no such run)."""
+def job_for_run(
+    store: Store, run_id: int, *, owner: str = LOCAL, base_url: str | None = None, base: ModelSettings | None = None
+) -> RunJob:
+    """A stored run's job, rebuilt from its input and settings; `base` gives endpoint and key (KeyError: no run)."""
     info = store.run(run_id, owner=owner)
     if info is None:
         raise KeyError(run_id)
@@ -137,11 +140,11 @@ def job_for_run(store: Store, run_id: int, *, owner: str = LOCAL, base_url: str 
         text_column=info.text_column or None,
         output_column=info.output_column,
     )
-    settings = ModelSettings(
+    settings = replace(
+        base or ModelSettings(base_url=base_url),
         model=info.model,
         temperature=float(info.params.get("temperature", 0.2)),
         max_tokens=int(info.params.get("max_tokens", 1024)),
-        base_url=base_url,
     )
     options = RunOptions(pack=int(info.params.get("pack") or 1))
     return RunJob(df, info.file_name, plan, settings, options, ENGINE, owner)
