@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from core.cli import batch_args
+from core.cli import batch_args, workbench_args
 from core.errors import CoreError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -18,6 +18,8 @@ COMMANDS = {
     "run": "core.cli.run:cmd_run",
     "summarize": "core.cli.summarize:cmd_summarize",
     "batch": "core.cli.batch:cmd_batch",
+    "compare": "core.cli.compare:cmd_compare",
+    "prompts": "core.cli.prompts:cmd_prompts",
 }
 
 
@@ -88,10 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fillers", help="offline engine: filler list for clean (comma or line separated), or @FILE")
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+    workbench_args.add_examples_flags(p)
     _add_model(p)
     batch_args.add_run_flags(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
     batch_args.add_batch_command(sub, _add_input, _add_model)
+    workbench_args.add_compare(sub)
+    workbench_args.add_prompts(sub)
     return parser
 
 

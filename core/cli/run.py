@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -150,6 +151,7 @@ def _plan(args: argparse.Namespace, table):
         text_column=args.column or table.text_column,
         output_column=args.output_column,
     )
+    plan = _with_examples(plan, args)
     check_spec(plan.spec, list(table.df.columns))
     return plan
 
@@ -185,6 +187,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
     return _report(outcome.results, args.out, job.settings.model if outcome.engine == "openai" else None)
+
+
+def _with_examples(plan, args: argparse.Namespace):
+    """The plan sending few-shot examples from --examples FILE before each row (as it was without)."""
+    if getattr(args, "examples", None) is None:
+        return plan
+    from core.workbench.examples import load_examples, with_examples
+
+    template = plan.spec.template
+    picker = load_examples(
+        args.examples,
+        template,
+        plan.spec.text_column,
+        plan.output_column,
+        limit=args.max_examples,
+        budget=args.examples_tokens,
+        model=args.model,
+    )
+    return replace(plan, spec=replace(plan.spec, template=with_examples(template, picker)))
 
 
 def _report(results: list[RowResult], out: Path, model: str | None) -> int:
