@@ -106,8 +106,7 @@ def test_sigkill_while_waiting_then_the_same_command_submits_nothing_twice(serve
 def test_no_wait_then_list_collect_and_cancel(server, tmp_path):
     src, store = rows_file(tmp_path, 20), tmp_path / "s.sqlite3"
     server.batches.auto = False
-    sub = core("run", src, "--template", "{발화}", "--batch", "--no-wait", "--out", tmp_path / "x.csv",
-               "--store", store, server=server)  # fmt: skip
+    sub = core("run", src, "--template", "{발화}", "--batch", "--no-wait", "--store", store, server=server)
     assert sub.returncode == 0, sub.stderr
     run_id = sub.stdout.split()[1]
     listed = core("batch", "list", "--store", store, server=server)

@@ -57,7 +57,9 @@ class Ledger:
 
     def __init__(self, store: Store) -> None:
         self.store, self.db = store, store.db
-        self.db.executescript(SCHEMA.read_text(encoding="utf-8"))
+        if not getattr(store, "batch_tables", False):  # once per connection: executescript also commits
+            self.db.executescript(SCHEMA.read_text(encoding="utf-8"))
+            store.batch_tables = True
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -165,7 +165,8 @@ def prepare_job(args: argparse.Namespace) -> RunJob:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
-    fmt = _out_format(args.out, required=not args.dry_run)
+    submit_only = getattr(args, "batch", False) and getattr(args, "no_wait", False)
+    fmt = _out_format(args.out, required=not args.dry_run and not submit_only)
     table = load_path(args.input, sheet=args.sheet)
     plan = _plan(args, table)
     rows = table_rows(table.df, plan.spec.text_column)
