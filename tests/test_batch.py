@@ -97,7 +97,7 @@ def test_expired_batch_keeps_its_answers_and_fails_the_rest_with_the_reason(serv
     got = results(run)
     assert sum(r.status == "ok" for r in got) == 5
     failed = [r for r in got if r.status == "failed"]
-    assert len(failed) == 5 and all("could not be executed" in r.error for r in failed)
+    assert len(failed) == 5 and all("batch_expired: This request could not be executed" in r.error for r in failed)
 
 
 def test_cancelled_batch_keeps_its_answers(server, store):

@@ -30,7 +30,10 @@ def _reason(obj: Mapping) -> str | None:
     """Why a result line has no answer (None when it has one)."""
     error, response = obj.get("error"), obj.get("response")
     if error:
-        return str(error.get("message") or error.get("code") or error) if isinstance(error, Mapping) else str(error)
+        if not isinstance(error, Mapping):
+            return str(error)
+        code, message = error.get("code"), error.get("message")
+        return f"{code}: {message}" if code and message else str(message or code or error)
     if not isinstance(response, Mapping):
         return "no response in the result line"
     status = response.get("status_code")
