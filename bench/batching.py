@@ -1,4 +1,4 @@
-"""A 100,000-row batch job: build, split and upload its files, then collect its results, against the local server."""
+"""A 100,000-row batch setup: build, split and upload its files, then collect its results, against the local server."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from core.batch.route import BatchRun, begin, submit, transport_for
 from core.batch.watch import refresh
 from core.engines.layers import RunOptions
 from core.rows.plan import row_plan
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 from core.settings import ModelSettings
 from core.store import Store
 
@@ -45,10 +45,10 @@ def batch_job(rows: int = 100_000, batch_size: int = 50_000) -> dict:
     df = pd.DataFrame({"화자": speakers, "발화": [f"음 그러니까 {i}번째 안건은 일정" for i in range(rows)]})
     plan = row_plan(task="clean", text_column="발화")
     with _server() as base_url, tempfile.TemporaryDirectory() as tmp:
-        job = RunJob(df, "big.csv", plan, ModelSettings(base_url=base_url, api_key="x"), RunOptions())
+        setup = RunSetup(df, "big.csv", plan, ModelSettings(base_url=base_url, api_key="x"), RunOptions())
         store = Store(Path(tmp) / "runs.sqlite3")
-        run_id, _ = begin(job, store)
-        run = BatchRun(job, store, run_id, transport_for(job.settings))
+        run_id, _ = begin(setup, store)
+        run = BatchRun(setup, store, run_id, transport_for(setup.settings))
         before = _peak_mb()
         started = time.perf_counter()
         parts = submit(run, batch_size=batch_size)

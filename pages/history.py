@@ -4,9 +4,9 @@ import streamlit as st
 
 from ui import batch, history
 from ui.i18n import t
-from ui.shell import frame
+from ui.shell import open_page
 
-frame("history")
+open_page("history")
 st.title(t("history.title"))
 st.caption(t("history.intro"))
 history.whose()
@@ -19,5 +19,5 @@ history.overview(runs)
 run = history.picker(runs)
 batch.panel(run.id)
 history.open_buttons(run)
-history.downloads(run)
+history.download_buttons(run)
 history.delete(run)

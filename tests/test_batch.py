@@ -13,23 +13,23 @@ from core.batch.route import BatchRun, begin, submit, transport_for
 from core.batch.watch import cancel, refresh, results, watch
 from core.engines.layers import RunOptions
 from core.rows.plan import row_plan
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 from core.settings import ModelSettings
 from core.store import Store
 
 pytestmark = pytest.mark.timeout(60)
 
 
-def job_of(n: int, server, *, template="{발화}", task=None, texts=None, pack=1) -> RunJob:
+def setup_of(n: int, server, *, template="{발화}", task=None, texts=None, pack=1) -> RunSetup:
     df = pd.DataFrame({"발화": texts or [f"발화 {i}" for i in range(n)]})
     plan = row_plan(task=task, template=None if task else template, text_column="발화")
     settings = ModelSettings(base_url=server.base_url, api_key="sk-batch")
-    return RunJob(df, "rows.csv", plan, settings, RunOptions(pack=pack))
+    return RunSetup(df, "rows.csv", plan, settings, RunOptions(pack=pack))
 
 
-def start(job, store, server):
-    run_id, _ = begin(job, store)
-    return BatchRun(job, store, run_id, transport_for(job.settings))
+def start(setup, store, server):
+    run_id, _ = begin(setup, store)
+    return BatchRun(setup, store, run_id, transport_for(setup.settings))
 
 
 @pytest.fixture
@@ -46,12 +46,12 @@ def test_custom_ids_tie_a_line_to_its_run_and_rows():
 
 
 def test_files_split_at_the_batch_size_and_under_the_byte_limit(tmp_path, server):
-    job = job_of(10, server)
-    rows = [{"발화": t, "text": t} for t in job.df["발화"]]
-    parts = list(split_files(request_lines(job, rows, [[i] for i in range(10)], 1), tmp_path, batch_size=4))
+    setup = setup_of(10, server)
+    rows = [{"발화": t, "text": t} for t in setup.df["발화"]]
+    parts = list(split_files(request_lines(setup, rows, [[i] for i in range(10)], 1), tmp_path, batch_size=4))
     assert [p.requests for p in parts] == [4, 4, 2] and [i for p in parts for i in p.rows] == list(range(10))
-    one = len(next(request_lines(job, rows, [[0]], 1))[1])
-    small = list(split_files(request_lines(job, rows, [[i] for i in range(10)], 1), tmp_path, max_bytes=one * 3 + 1))
+    one = len(next(request_lines(setup, rows, [[0]], 1))[1])
+    small = list(split_files(request_lines(setup, rows, [[i] for i in range(10)], 1), tmp_path, max_bytes=one * 3 + 1))
     assert all(p.size <= one * 3 + 1 for p in small) and sum(p.requests for p in small) == 10
     line = json.loads((tmp_path / "part1.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert line["method"] == "POST" and line["url"] == "/v1/chat/completions" and line["custom_id"] == "run1-0"
@@ -59,7 +59,7 @@ def test_files_split_at_the_batch_size_and_under_the_byte_limit(tmp_path, server
 
 
 def test_shuffled_output_maps_back_to_its_rows_across_parts(server, store):
-    run = start(job_of(50, server), store, server)
+    run = start(setup_of(50, server), store, server)
     made = submit(run, batch_size=20)
     assert [p.requests for p in made] == [20, 20, 10]
     assert all(p.batch_id for p in Ledger(store).parts(run.run_id))  # saved before any wait
@@ -74,7 +74,7 @@ def test_shuffled_output_maps_back_to_its_rows_across_parts(server, store):
 
 def test_label_answers_are_judged_like_a_live_run(server, store):
     server.responder = lambda body: "기쁨" if "좋아" in body["messages"][-1]["content"] else "모르겠음"
-    run = start(job_of(2, server, task="emotion", texts=["정말 좋아요", "그냥요"]), store, server)
+    run = start(setup_of(2, server, task="emotion", texts=["정말 좋아요", "그냥요"]), store, server)
     submit(run)
     watch(run, poll=0.01)
     got = results(run)
@@ -83,7 +83,7 @@ def test_label_answers_are_judged_like_a_live_run(server, store):
 
 
 def test_packed_rows_come_back_one_answer_each(server, store):
-    run = start(job_of(10, server, pack=4), store, server)
+    run = start(setup_of(10, server, pack=4), store, server)
     assert [p.requests for p in submit(run)] == [3]
     watch(run, poll=0.01)
     assert [r.output for r in results(run)] == [f"ECHO: 발화 {i}" for i in range(10)]
@@ -91,7 +91,7 @@ def test_packed_rows_come_back_one_answer_each(server, store):
 
 def test_expired_batch_keeps_its_answers_and_fails_the_rest_with_the_reason(server, store):
     server.batches.expire = True
-    run = start(job_of(10, server), store, server)
+    run = start(setup_of(10, server), store, server)
     submit(run)
     watch(run, poll=0.01)
     got = results(run)
@@ -102,7 +102,7 @@ def test_expired_batch_keeps_its_answers_and_fails_the_rest_with_the_reason(serv
 
 def test_cancelled_batch_keeps_its_answers(server, store):
     server.batches.auto = False
-    run = start(job_of(8, server), store, server)
+    run = start(setup_of(8, server), store, server)
     submit(run)
     server.batches.advance()
     server.batches.advance()  # half answered
@@ -116,15 +116,15 @@ def test_cancelled_batch_keeps_its_answers(server, store):
 
 def test_refused_batch_leaves_rows_unanswered_and_the_same_command_sends_them_again(server, store):
     server.batches.max_lines = 5
-    job = job_of(8, server)
-    run = start(job, store, server)
+    setup = setup_of(8, server)
+    run = start(setup, store, server)
     submit(run)
     watch(run, poll=0.01)
     got = results(run)
     assert {r.status for r in got} == {"cancelled"} and "more than the 5 allowed" in got[0].error
     assert store.results(run.run_id) == []  # nothing saved as an answer or a failure
     server.batches.max_lines = None
-    again = start(job_of(8, server), store, server)
+    again = start(setup_of(8, server), store, server)
     submit(again, batch_size=5)
     watch(again, poll=0.01)
     assert {r.status for r in results(again)} == {"ok"}
@@ -132,13 +132,13 @@ def test_refused_batch_leaves_rows_unanswered_and_the_same_command_sends_them_ag
 
 def test_a_rerun_submits_only_the_rows_without_an_answer(server, store):
     server.batches.fail_when = lambda body: body["messages"][-1]["content"] in ("발화 3", "발화 7")
-    run = start(job_of(10, server), store, server)
+    run = start(setup_of(10, server), store, server)
     submit(run)
     watch(run, poll=0.01)
     assert [r.row for r in results(run) if r.status == "failed"] == [3, 7]
     server.batches.fail_when = None
     before = len(server.batches.submitted)
-    again = start(job_of(10, server), store, server)
+    again = start(setup_of(10, server), store, server)
     submit(again)
     watch(again, poll=0.01)
     assert server.batches.submitted[before:] == [custom_id(again.run_id, [3]), custom_id(again.run_id, [7])]
@@ -146,8 +146,8 @@ def test_a_rerun_submits_only_the_rows_without_an_answer(server, store):
 
 
 def test_kill_between_create_and_save_adopts_the_batch_from_the_service(server, store, monkeypatch):
-    job = job_of(6, server)
-    run = start(job, store, server)
+    setup = setup_of(6, server)
+    run = start(setup, store, server)
     real = Ledger.update
 
     def crash(self, run_id, part, batch):
@@ -158,7 +158,7 @@ def test_kill_between_create_and_save_adopts_the_batch_from_the_service(server, 
         submit(run)
     monkeypatch.setattr(Ledger, "update", real)
     assert Ledger(store).parts(run.run_id)[0].batch_id is None
-    again = start(job_of(6, server), store, server)
+    again = start(setup_of(6, server), store, server)
     assert again.run_id == run.run_id
     assert submit(again) == []
     watch(again, poll=0.01)

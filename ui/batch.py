@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.batch.ledger import Ledger, Part
 from core.batch.route import BatchRun, begin, submit, transport_for
-from core.batch.watch import cancel, job_for_run, refresh
+from core.batch.watch import cancel, refresh, setup_for_run
 from core.errors import CoreError
 from core.loaders import Table
 from core.rows.plan import RowPlan
@@ -23,7 +23,7 @@ from ui.errors import capture, show
 from ui.i18n import t
 from ui.owner import owner
 from ui.rows.quote import money
-from ui.rows.runs import run_job
+from ui.rows.runs import run_setup
 from ui.store import store
 
 LIVE, BATCH = "live", "batch"
@@ -92,12 +92,12 @@ def submit_button(plan: RowPlan | None, table: Table) -> None:
 def _submit() -> None:
     try:
         table = S.get(S.TABLE)
-        job = run_job(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
-        transport = transport_for(job.settings)  # no key and no endpoint: refused before anything is saved
+        setup = run_setup(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
+        transport = transport_for(setup.settings)  # no key and no endpoint: refused before anything is saved
         held = store()
-        run_id, _ = begin(job, held, owner=owner())
+        run_id, _ = begin(setup, held, owner=owner())
         try:
-            made = submit(BatchRun(job, held, run_id, transport))
+            made = submit(BatchRun(setup, held, run_id, transport))
         finally:
             transport.close()
         S.put(S.BATCH_NOTE, BatchNote(run_id=run_id, batches=len(made)))
@@ -128,8 +128,8 @@ def panel(run_id: int) -> None:
 
 
 def _run(run_id: int) -> BatchRun:
-    job = job_for_run(store(), run_id, owner=owner(), base=settings.model_settings())
-    return BatchRun(job, store(), run_id, transport_for(job.settings))
+    setup = setup_for_run(store(), run_id, owner=owner(), base=settings.model_settings())
+    return BatchRun(setup, store(), run_id, transport_for(setup.settings))
 
 
 def _status(run_id: int, live: bool) -> None:

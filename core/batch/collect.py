@@ -10,7 +10,7 @@ from core.batch.ledger import Ledger
 from core.batch.requests import rows_of
 from core.rows.packing import parse_reply
 from core.rows.results import RowResult
-from core.rows.runner import RowSpec, judge
+from core.rows.runner import RowPlan, judge
 from core.store import Store
 
 SAVE_EVERY = 500  # lines per commit: each answer is in the store within a few hundred lines of being read
@@ -50,7 +50,7 @@ def _answer(body: Mapping) -> tuple[str, int, int]:
     return text, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
 
 
-def line_results(obj: Mapping, rows: Sequence[int], spec: RowSpec) -> tuple[list[RowResult], tuple | None]:
+def line_results(obj: Mapping, rows: Sequence[int], plan: RowPlan) -> tuple[list[RowResult], tuple | None]:
     """The rows' results for one result line, and (text, prompt, completion) when it held an answer."""
     reason = _reason(obj)
     if reason is not None:
@@ -59,14 +59,14 @@ def line_results(obj: Mapping, rows: Sequence[int], spec: RowSpec) -> tuple[list
     text, prompt, completion = _answer(obj["response"]["body"])
     if len(rows) == 1:
         result = RowResult(rows[0], prompt_tokens=prompt, completion_tokens=completion)
-        judge(spec, result, text)
+        judge(plan, result, text)
         return [result], (text, prompt, completion)
     answers, out = parse_reply(text, rows), []
     share = len(answers) or 1
     for i in rows:
         result = RowResult(i, prompt_tokens=prompt // share, completion_tokens=completion // share)
         if i in answers:
-            judge(spec, result, answers[i])
+            judge(plan, result, answers[i])
         else:
             result.status, result.error = "failed", "no trustworthy answer for this row in the packed reply"
         out.append(result)
@@ -77,7 +77,7 @@ def read_results(
     lines: Iterable[str | bytes],
     *,
     run_id: int,
-    spec: RowSpec,
+    plan: RowPlan,
     store: Store,
     keys: Sequence[str],
     wanted: set[int] | None = None,
@@ -98,18 +98,18 @@ def read_results(
             continue
         batch.append((obj, rows))
         if len(batch) >= SAVE_EVERY:
-            _save(ledger, batch, run_id, spec, store, keys, reading)
+            _save(ledger, batch, run_id, plan, store, keys, reading)
             batch = []
-    _save(ledger, batch, run_id, spec, store, keys, reading)
+    _save(ledger, batch, run_id, plan, store, keys, reading)
     return reading
 
 
-def _save(ledger, batch, run_id, spec, store, keys, reading) -> None:
+def _save(ledger, batch, run_id, plan, store, keys, reading) -> None:
     if not batch:
         return
     with ledger.transaction():
         for obj, rows in batch:
-            results, answer = line_results(obj, rows, spec)
+            results, answer = line_results(obj, rows, plan)
             if answer is not None and len(rows) == 1:  # identical requests reuse it, as live answers are reused
                 store.save_answer(keys[rows[0]], *answer)
             for r in results:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from core.batch import DEFAULT_BATCH_SIZE
 from core.rows.packing import pack_messages, response_format
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 
 CHAT_URL = "/v1/chat/completions"
 MAX_FILE_BYTES = 190 * 1024 * 1024  # the service takes files under 200 MB; room for its own accounting
@@ -30,15 +30,15 @@ def rows_of(cid: str, run_id: int | None = None) -> list[int] | None:
     return [int(x) for x in found.group(2).split("+")]
 
 
-def body(job: RunJob, rows: Sequence[Mapping[str, object]], group: Sequence[int]) -> dict:
+def body(setup: RunSetup, rows: Sequence[Mapping[str, object]], group: Sequence[int]) -> dict:
     """The chat request for a group of rows, as the live route would send it."""
-    template, pack = job.plan.spec.template, max(1, job.options.pack)
-    out: dict = {"model": job.settings.model}
+    template, pack = setup.plan.template, max(1, setup.options.pack)
+    out: dict = {"model": setup.settings.model}
     if pack > 1 and len(group) > 1:
         out["messages"] = pack_messages(template, [(i, rows[i]) for i in group])
     else:
         out["messages"] = template.messages(rows[group[0]])
-    out |= {"temperature": job.settings.temperature, "max_tokens": job.settings.max_tokens * pack}
+    out |= {"temperature": setup.settings.temperature, "max_tokens": setup.settings.max_tokens * pack}
     if pack > 1 and len(group) > 1:
         out["response_format"] = response_format()
     return out
@@ -53,15 +53,15 @@ def _line(cid: str, request: dict) -> bytes:
 
 
 def request_lines(
-    job: RunJob, rows: Sequence[Mapping[str, object]], groups: Iterable[Sequence[int]], run_id: int
+    setup: RunSetup, rows: Sequence[Mapping[str, object]], groups: Iterable[Sequence[int]], run_id: int
 ) -> Iterator[tuple[list[int], bytes]]:
     """Each request as (its rows, one UTF-8 JSON line)."""
     frame: list[str] | None = None
     for group in groups:
         if len(group) > 1:
-            yield list(group), _line(custom_id(run_id, group), body(job, rows, group))
+            yield list(group), _line(custom_id(run_id, group), body(setup, rows, group))
             continue
-        request = body(job, rows, group)
+        request = body(setup, rows, group)
         if frame is None:  # every single-row line is the same but for its id and its user message: encode that once
             user = request["messages"][-1]["content"]
             request["messages"][-1]["content"] = "\x00USER\x00"

@@ -15,8 +15,8 @@ from core.batch.requests import DEFAULT_BATCH_SIZE, MAX_FILE_BYTES, request_line
 from core.engines.layers import answer_params
 from core.errors import ConfigError
 from core.rows.results import RowResult
-from core.rows.runner import check_spec, judge, request_groups, table_rows
-from core.rows.service import RunJob, open_run, row_keys
+from core.rows.runner import check_plan, judge, request_groups, table_rows
+from core.rows.service import RunSetup, open_run, row_keys
 from core.settings import ModelSettings
 from core.store import LOCAL, Store, table_hash
 
@@ -27,9 +27,9 @@ FINAL = ("ok", "review", "skipped")
 
 @dataclass
 class BatchRun:
-    """One batch run: its job, where it is kept and the door to the service (None for self-hosted files)."""
+    """One batch run: its setup, where it is kept and the door to the service (None for self-hosted files)."""
 
-    job: RunJob
+    setup: RunSetup
     store: Store
     run_id: int
     transport: Any = None
@@ -42,12 +42,12 @@ class BatchRun:
 
     def rows(self) -> list[dict[str, object]]:
         """The input rows as the templates see them."""
-        return table_rows(self.job.df, self.job.plan.spec.text_column)
+        return table_rows(self.setup.df, self.setup.plan.text_column)
 
     def keys(self) -> list[str]:
         """Each row's request key (as the live route computes it), computed once."""
         if self._keys is None:
-            self._keys = row_keys(self.job, ENGINE, self.rows())
+            self._keys = row_keys(self.setup, ENGINE, self.rows())
         return self._keys
 
 
@@ -58,37 +58,37 @@ def transport_for(settings: ModelSettings) -> Any:
     return BatchTransport(settings)
 
 
-def signature(job: RunJob) -> str:
+def signature(setup: RunSetup) -> str:
     """What makes two batch commands the same run: input, prompt, labels, columns, model and its parameters."""
-    spec = job.plan.spec
+    plan = setup.plan
     blob = [
-        table_hash(job.df),
-        job.plan.task,
-        spec.template.system,
-        spec.template.user,
-        [[e.user, e.assistant] for e in spec.template.examples],
-        list(spec.labels),
-        spec.text_column,
-        job.plan.output_column,
-        job.settings.model,
-        answer_params(job.settings, ENGINE, job.options),
-        job.options.pack,
+        table_hash(setup.df),
+        setup.plan.task,
+        plan.template.system,
+        plan.template.user,
+        [[e.user, e.assistant] for e in plan.template.examples],
+        list(plan.labels),
+        plan.text_column,
+        setup.plan.output_column,
+        setup.settings.model,
+        answer_params(setup.settings, ENGINE, setup.options),
+        setup.options.pack,
     ]
     return hashlib.sha256(json.dumps(blob, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def begin(job: RunJob, store: Store, *, owner: str = LOCAL, resume: bool = True) -> tuple[int, bool]:
+def begin(setup: RunSetup, store: Store, *, owner: str = LOCAL, resume: bool = True) -> tuple[int, bool]:
     """The unfinished batch run of the same command (picked up), else a new one: (run id, picked up)."""
-    if job.engine not in (None, ENGINE):
+    if setup.engine not in (None, ENGINE):
         raise ConfigError("Batch runs need an OpenAI-compatible endpoint, not the offline engine.", code="config.batch")
-    check_spec(job.plan.spec, list(job.df.columns))
-    sig = signature(job)
+    check_plan(setup.plan, list(setup.df.columns))
+    sig = signature(setup)
     ledger = Ledger(store)
     found = ledger.unfinished(sig, owner) if resume else None
     if found is not None:
         return found, True
-    job.engine, job.owner = ENGINE, owner
-    run_id = open_run(store, job)
+    setup.engine, setup.owner = ENGINE, owner
+    run_id = open_run(store, setup)
     ledger.add_run(run_id, sig)
     return run_id, False
 
@@ -115,21 +115,21 @@ def unanswered(run: BatchRun) -> list[int]:
     """Rows with no final answer that no open batch is carrying."""
     done = {r.row for r in run.store.results(run.run_id) if r.status in FINAL}
     carried = {i for p in run.ledger.open_parts(run.run_id) for i in p.rows}
-    return [i for i in range(len(run.job.df)) if i not in done and i not in carried]
+    return [i for i in range(len(run.setup.df)) if i not in done and i not in carried]
 
 
 def settle(run: BatchRun, rows: list[dict[str, object]], todo: list[int]) -> list[list[int]]:
     """Answer from the store what it already holds, skip blank rows; the requests left to send (row groups)."""
-    keys, spec = run.keys(), run.job.plan.spec
-    if run.job.options.reuse_answers and run.job.options.pack == 1:
+    keys, plan = run.keys(), run.setup.plan
+    if run.setup.options.reuse_answers and run.setup.options.pack == 1:
         known = run.store.known([keys[i] for i in todo])
         for i in [i for i in todo if keys[i] in known]:
             text, _, _ = run.store.answer(keys[i])
             result = RowResult(i)
-            judge(spec, result, text)
+            judge(plan, result, text)
             run.store.save_result(run.run_id, result, keys[i])
         todo = [i for i in todo if keys[i] not in known]
-    groups, skipped = request_groups(rows, spec, todo, run.job.options.pack)
+    groups, skipped = request_groups(rows, plan, todo, run.setup.options.pack)
     for result in skipped:
         run.store.save_result(run.run_id, result)
     return groups
@@ -153,7 +153,7 @@ def submit(
     token, made = ledger.token(run.run_id) or "", []
     ledger.finish(run.run_id, done=False)
     with tempfile.TemporaryDirectory(prefix="ts-batch-") as tmp:
-        lines = request_lines(run.job, rows, groups, run.run_id)
+        lines = request_lines(run.setup, rows, groups, run.run_id)
         for pf in split_files(lines, Path(tmp), batch_size=batch_size, max_bytes=max_bytes):
             number = ledger.plan(run.run_id, pf.rows, pf.requests)
             file_id = run.transport.upload(str(pf.path))

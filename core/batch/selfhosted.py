@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from core.batch.collect import read_results
 from core.batch.requests import request_lines
 from core.batch.route import BatchRun, begin, settle, unanswered
-from core.batch.watch import finish, job_for_run, results
+from core.batch.watch import finish, results, setup_for_run
 from core.errors import ConfigError, InputError
 from core.rows.results import RowResult
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 from core.store import Store
 
 EXPORTED = "exported"
 
 
-def export(job: RunJob, store: Store, out: Path) -> tuple[int, int]:
+def export(setup: RunSetup, store: Store, out: Path) -> tuple[int, int]:
     """Start a run and write its unanswered rows' requests to `out` (streamed): (run id, requests written)."""
-    run_id, _ = begin(job, store, resume=False)
-    run = BatchRun(job, store, run_id)
+    run_id, _ = begin(setup, store, resume=False)
+    run = BatchRun(setup, store, run_id)
     rows = run.rows()
     groups = settle(run, rows, unanswered(run))
     send = [i for g in groups for i in g]
     count = 0
     with open(out, "wb") as fh:
-        for _, line in request_lines(job, rows, groups, run_id):
+        for _, line in request_lines(setup, rows, groups, run_id):
             fh.write(line)
             count += 1
     ledger = run.ledger
@@ -40,15 +38,15 @@ def export(job: RunJob, store: Store, out: Path) -> tuple[int, int]:
 
 def import_results(store: Store, run_id: int, path: Path, *, owner: str = "local") -> list[RowResult]:
     """Read a results JSONL into run `run_id`; exported rows with no line become failed rows. Every row's result."""
-    job = job_for_run(store, run_id, owner=owner)
-    run = BatchRun(job, store, run_id)
+    setup = setup_for_run(store, run_id, owner=owner)
+    run = BatchRun(setup, store, run_id)
     parts = [p for p in run.ledger.parts(run_id) if p.status == EXPORTED]
     if not parts:
         raise ConfigError(f"Run {run_id} has no exported requests waiting for results", code="config.batch_run")
     wanted = {i for p in parts for i in p.rows}
     try:
         with open(path, encoding="utf-8") as fh:
-            reading = read_results(fh, run_id=run_id, spec=job.plan.spec, store=store, keys=run.keys(), wanted=wanted)
+            reading = read_results(fh, run_id=run_id, plan=setup.plan, store=store, keys=run.keys(), wanted=wanted)
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable") from None
     if reading.foreign and not reading.seen:
@@ -60,34 +58,3 @@ def import_results(store: Store, run_id: int, path: Path, *, owner: str = "local
         run.ledger.collected(run_id, p.part)
     finish(run)
     return results(run)
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Write requests.jsonl for `vllm run-batch` and say how to read the results back."""
-    from core.cli import run as commands
-
-    job = commands.prepare_job(args)
-    store = Store(args.store) if args.store else commands.default_store()
-    run_id, count = export(job, store, args.out)
-    print(f"run {run_id}: {count} requests -> {args.out}", file=sys.stderr)
-    print(
-        f"next: vllm run-batch -i {args.out} -o results.jsonl --model {job.settings.model}\n"
-        f"then: python -m core batch import results.jsonl --run {run_id} --out FILE.csv",
-        file=sys.stderr,
-    )
-    print(run_id)
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Read `vllm run-batch` results into the run and write its table."""
-    from core.cli import run as commands
-    from core.exports.tables import to_bytes
-    from core.rows.results import results_frame
-
-    fmt = commands.out_format(args.out)
-    store = Store(args.store) if args.store else commands.default_store()
-    rows = import_results(store, args.run_id, args.results)
-    job = job_for_run(store, args.run_id)
-    args.out.write_bytes(to_bytes(results_frame(job.df, rows, job.plan.output_column, details=args.details), fmt))
-    return commands.report(rows, args.out, None)

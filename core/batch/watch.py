@@ -14,7 +14,7 @@ from core.engines.layers import RunOptions
 from core.engines.pricing import load_prices
 from core.rows.plan import row_plan
 from core.rows.results import RowResult, run_stats
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 from core.settings import ModelSettings
 from core.store import LOCAL, Store
 
@@ -44,7 +44,7 @@ def collect_part(run: BatchRun, part: Part) -> None:
         if file_id:
             lines = run.transport.lines(file_id)
             seen |= read_results(
-                lines, run_id=run.run_id, spec=run.job.plan.spec, store=run.store, keys=keys, wanted=wanted
+                lines, run_id=run.run_id, plan=run.setup.plan, store=run.store, keys=keys, wanted=wanted
             ).seen
     missing = sorted(wanted - seen)
     if part.status != "failed":  # a batch refused at validation leaves its rows unanswered, to be sent again
@@ -65,7 +65,7 @@ def finish(run: BatchRun) -> None:
     """Mark the run done, with its cost at batch prices."""
     prices = load_prices()
     stats = run_stats(run.store.results(run.run_id))
-    cost = prices.cost(run.job.settings.model, stats.prompt_tokens, stats.completion_tokens)
+    cost = prices.cost(run.setup.settings.model, stats.prompt_tokens, stats.completion_tokens)
     run.store.finish_run(run.run_id, None if cost is None else cost * prices.batch_discount)
     run.ledger.finish(run.run_id)
 
@@ -115,7 +115,7 @@ def results(run: BatchRun) -> list[RowResult]:
             continue
         why |= dict.fromkeys(part.rows, reason)
     out = []
-    for i in range(len(run.job.df)):
+    for i in range(len(run.setup.df)):
         if i in by_row and by_row[i].status:
             out.append(by_row[i])
         else:
@@ -123,10 +123,10 @@ def results(run: BatchRun) -> list[RowResult]:
     return out
 
 
-def job_for_run(
+def setup_for_run(
     store: Store, run_id: int, *, owner: str = LOCAL, base_url: str | None = None, base: ModelSettings | None = None
-) -> RunJob:
-    """A stored run's job, rebuilt from its input and settings; `base` gives endpoint and key (KeyError: no run)."""
+) -> RunSetup:
+    """A stored run's setup, rebuilt from its input and settings; `base` gives endpoint and key (KeyError: no run)."""
     info = store.run(run_id, owner=owner)
     if info is None:
         raise KeyError(run_id)
@@ -147,4 +147,4 @@ def job_for_run(
         max_tokens=int(info.params.get("max_tokens", 1024)),
     )
     options = RunOptions(pack=int(info.params.get("pack") or 1))
-    return RunJob(df, info.file_name, plan, settings, options, ENGINE, owner)
+    return RunSetup(df, info.file_name, plan, settings, options, ENGINE, owner)

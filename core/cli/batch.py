@@ -10,12 +10,13 @@ from pathlib import Path
 from core.batch import selfhosted
 from core.batch.ledger import Ledger, Part
 from core.batch.route import BatchRun, begin, submit, transport_for
-from core.batch.watch import cancel, job_for_run, results, watch
+from core.batch.watch import cancel, results, setup_for_run, watch
 from core.cli import run as commands
+from core.cli.args import out_format
 from core.errors import ConfigError
 from core.exports.tables import to_bytes
 from core.rows.results import results_frame
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 from core.store import Store, default_store_path
 
 
@@ -46,12 +47,12 @@ def _status_printer():
     return show
 
 
-def run_batch(args: argparse.Namespace, job: RunJob, store: Store | None, fmt: str) -> int:
+def run_batch(args: argparse.Namespace, setup: RunSetup, store: Store | None, fmt: str) -> int:
     """`run … --batch`: pick up or start the run, submit what has no answer, wait (unless --no-wait), write --out."""
     if store is None:
         raise ConfigError("--batch keeps its batches in the run store: drop --no-store", code="config.batch")
-    run_id, picked_up = begin(job, store)
-    run = BatchRun(job, store, run_id, transport_for(job.settings))
+    run_id, picked_up = begin(setup, store)
+    run = BatchRun(setup, store, run_id, transport_for(setup.settings))
     try:
         if picked_up:
             print(f"run {run_id}: picking up its submitted batches", file=sys.stderr, flush=True)
@@ -73,7 +74,7 @@ def _submitted(run_id: int, part: Part) -> None:
 def _collect(run: BatchRun, out: Path, fmt: str, *, poll, wait: bool, details: bool = False) -> int:
     watch(run, poll=poll, wait=wait, on_status=_status_printer())
     rows = results(run)
-    frame = results_frame(run.job.df, rows, run.job.plan.output_column, details=details)
+    frame = results_frame(run.setup.df, rows, run.setup.plan.output_column, details=details)
     out.write_bytes(to_bytes(frame, fmt))
     return commands.report(rows, out, None)
 
@@ -84,20 +85,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
         "list": _list,
         "collect": _collect_cmd,
         "cancel": _cancel_cmd,
-        "export": selfhosted.cmd_export,
-        "import": selfhosted.cmd_import,
+        "export": _export,
+        "import": _import,
     }[args.batch_command](args)
 
 
 def _run(args: argparse.Namespace, store: Store, transport: bool = True) -> BatchRun:
     if Ledger(store).token(args.run_id) is None:
         raise ConfigError(f"No batch run {args.run_id} in {store.path}", code="config.batch_run")
-    job = job_for_run(store, args.run_id, base_url=getattr(args, "base_url", None))
-    return BatchRun(job, store, args.run_id, transport_for(job.settings) if transport else None)
+    setup = setup_for_run(store, args.run_id, base_url=getattr(args, "base_url", None))
+    return BatchRun(setup, store, args.run_id, transport_for(setup.settings) if transport else None)
 
 
 def _collect_cmd(args: argparse.Namespace) -> int:
-    fmt = commands.out_format(args.out)
+    fmt = out_format(args.out)
     run = _run(args, _open_store(args))
     try:
         return _collect(run, args.out, fmt, poll=args.poll, wait=not args.no_wait, details=args.details)
@@ -130,3 +131,28 @@ def _list(args: argparse.Namespace) -> int:
                 f"\t{p.completed}\t{p.failed}\t{p.total}"
             )
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Write requests.jsonl for `vllm run-batch` and say how to read the results back."""
+    setup = commands.prepare_setup(args)
+    store = _open_store(args)
+    run_id, count = selfhosted.export(setup, store, args.out)
+    print(f"run {run_id}: {count} requests -> {args.out}", file=sys.stderr)
+    print(
+        f"next: vllm run-batch -i {args.out} -o results.jsonl --model {setup.settings.model}\n"
+        f"then: python -m core batch import results.jsonl --run {run_id} --out FILE.csv",
+        file=sys.stderr,
+    )
+    print(run_id)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Read `vllm run-batch` results into the run and write its table."""
+    fmt = out_format(args.out)
+    store = _open_store(args)
+    rows = selfhosted.import_results(store, args.run_id, args.results)
+    setup = setup_for_run(store, args.run_id)
+    args.out.write_bytes(to_bytes(results_frame(setup.df, rows, setup.plan.output_column, details=args.details), fmt))
+    return commands.report(rows, args.out, None)

@@ -55,16 +55,7 @@ FORMATS: tuple[tuple[str, ModuleType], ...] = (
 )
 KINDS = tuple(kind for kind, _ in FORMATS)
 
-__all__ = ["COLUMNS", "FORMATS", "KINDS", "detect", "parse_transcript"]
-
-
-def detect(name: str, text: str) -> str | None:
-    """The kind of transcript the text is, or None; never parses the whole file."""
-    text = prepare(text)
-    try:
-        return next((kind for kind, module in FORMATS if module.sniff(name, text)), None)
-    finally:
-        _forget()
+__all__ = ["COLUMNS", "FORMATS", "KINDS", "parse_transcript"]
 
 
 def parse_transcript(name: str, text: str) -> tuple[str, pd.DataFrame] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.formats._common import frame, seconds
+from core.formats._common import seconds, utterance_table
 from core.formats._vtt import is_vtt, read_cues
 
 
@@ -15,4 +15,4 @@ def sniff(name: str, text: str) -> bool:
 
 def parse(text: str) -> pd.DataFrame:
     """One utterance per cue."""
-    return frame((seconds(cue.start), seconds(cue.end), cue.voice, cue.text) for cue in read_cues(text))
+    return utterance_table((seconds(cue.start), seconds(cue.end), cue.voice, cue.text) for cue in read_cues(text))

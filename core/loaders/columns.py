@@ -41,7 +41,7 @@ def header_names(raw: Sequence[object]) -> list[str]:
     return names
 
 
-def frame(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
+def header_table(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
     """A header row plus body rows as a DataFrame of strings; ragged rows padded, blank rows dropped."""
     rows = [r for r in rows if any(str(c).strip() for c in r)]
     if not rows:

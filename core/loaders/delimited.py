@@ -9,7 +9,7 @@ from collections import Counter
 import pandas as pd
 
 from core.errors import InputError
-from core.loaders.columns import check_rows, frame
+from core.loaders.columns import check_rows, header_table
 from core.settings import Limits
 
 DELIMITERS = (",", "\t", ";", "|")
@@ -45,10 +45,10 @@ def parse(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.D
     if csv.field_size_limit() <= limits.max_cell_chars:  # process-wide: only ever raised, never lowered
         csv.field_size_limit(limits.max_cell_chars + 1)
     try:
-        return frame(_rows(text, delimiter, name, limits, strict=True), name, limits)
+        return header_table(_rows(text, delimiter, name, limits, strict=True), name, limits)
     except csv.Error:
         # A stray quote inside a cell ('"x"y'): read it as Excel does rather than refuse the file.
-        return frame(_rows(text, delimiter, name, limits, strict=False), name, limits)
+        return header_table(_rows(text, delimiter, name, limits, strict=False), name, limits)
 
 
 def _rows(text: str, delimiter: str, name: str, limits: Limits, strict: bool) -> list[list[str]]:
