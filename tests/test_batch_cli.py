@@ -110,12 +110,14 @@ def test_no_wait_then_list_collect_and_cancel(server, tmp_path):
     assert sub.returncode == 0, sub.stderr
     run_id = sub.stdout.split()[1]
     listed = core("batch", "list", "--store", store, server=server)
-    assert listed.returncode == 0 and f"{run_id}\t" in listed.stdout and "validating" in listed.stdout
+    assert listed.returncode == 0 and f"{run_id}\t" in listed.stdout and "\tvalidating\t0\t0\t20" in listed.stdout
     early = core("batch", "collect", run_id, "--out", tmp_path / "early.csv", "--no-wait", "--store", store,
                  server=server)  # fmt: skip
     assert early.returncode == 1 and set(read(tmp_path / "early.csv")["status"]) == {"cancelled"}
     server.batches.advance()
     server.batches.advance()  # half answered
+    listed = core("batch", "list", "--store", store, server=server)
+    assert "\tin_progress\t10\t0\t20" in listed.stdout  # asked the service, not only the store
     cancelled = core("batch", "cancel", run_id, "--store", store, server=server)
     assert cancelled.returncode == 0 and "cancelling" in cancelled.stderr
     server.batches.auto = True

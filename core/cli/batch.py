@@ -13,10 +13,11 @@ from core.batch.route import BatchRun, begin, submit, transport_for
 from core.batch.watch import cancel, results, setup_for_run, watch
 from core.cli import run as commands
 from core.cli.args import out_format
-from core.errors import ConfigError
+from core.errors import ConfigError, EngineError
 from core.exports.tables import to_bytes
 from core.rows.results import results_frame
 from core.rows.service import RunSetup
+from core.settings import ModelSettings
 from core.store import Store, default_store_path
 
 
@@ -117,9 +118,28 @@ def _cancel_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh_statuses(ledger: Ledger, base_url: str | None) -> None:
+    """Ask the service about batches still open (best effort: without a key or a reply, the stored state shows)."""
+    open_parts = [p for r in ledger.run_ids() for p in ledger.open_parts(r) if p.batch_id and not p.finished]
+    if not open_parts:
+        return
+    try:
+        transport = transport_for(ModelSettings(base_url=base_url))
+    except ConfigError:
+        return
+    try:
+        for p in open_parts:
+            ledger.update(p.run_id, p.part, transport.retrieve(p.batch_id))
+    except EngineError as exc:
+        print(f"could not ask the service ({exc.message}): showing the stored state", file=sys.stderr)
+    finally:
+        transport.close()
+
+
 def _list(args: argparse.Namespace) -> int:
     store = _open_store(args)
     ledger = Ledger(store)
+    _refresh_statuses(ledger, args.base_url)
     print("run\tcreated\tfile\ttask\tmodel\tbatch\tstatus\tdone\tfailed\ttotal")
     for run_id in ledger.run_ids():
         info = store.run(run_id)
