@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.test_cli import cli
+from tests.cli_support import cli
 from testserver.minutes import minutes_responder
 from testserver.server import FakeOpenAI
 
