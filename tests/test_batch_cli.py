@@ -1,4 +1,4 @@
-"""`python -m core run --batch` and `python -m core batch …` as subprocesses against the local server."""
+"""`python -m core run --batch` and `python -m core batch …` against the local server (a real process for SIGKILL)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.cli_support import cli
 from testserver import faults as ff
 from testserver.server import FakeOpenAI
 
@@ -37,9 +38,9 @@ def env_for(server):
     return env | {"OPENAI_API_KEY": "sk-batch-cli", "OPENAI_BASE_URL": server.base_url}
 
 
-def core(*args, server, **kw):
-    cmd = [sys.executable, "-m", "core", *map(str, args)]
-    return subprocess.run(cmd, cwd=ROOT, env=env_for(server), capture_output=True, text=True, timeout=120, **kw)
+def core(*args, server):
+    """One command in this process (the SIGKILL test runs its own process)."""
+    return cli(*args, server=server, key="sk-batch-cli")
 
 
 def rows_file(tmp_path, n=200):
@@ -152,9 +153,7 @@ def test_batch_needs_an_endpoint_and_a_store(server, tmp_path):
     src = rows_file(tmp_path, 3)
     res = core("run", src, "--template", "{발화}", "--batch", "--no-store", "--out", tmp_path / "o.csv", server=server)
     assert res.returncode == 2 and "run store" in res.stderr
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    cmd = [sys.executable, "-m", "core", "run", str(src), "--template", "{발화}", "--batch", "--out", "o.csv"]
-    res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    res = cli("run", src, "--template", "{발화}", "--batch", "--out", tmp_path / "o.csv")
     assert res.returncode == 2 and "offline" in res.stderr and batch_posts(server) == []
 
 
