@@ -85,7 +85,7 @@ def test_sigkill_while_waiting_then_the_same_command_submits_nothing_twice(serve
         cwd=ROOT, env=env_for(server), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        assert server.batches.wait_for(lambda b: len(b.batches) == 3 and b.retrieves >= 6), "never waited"
+        assert server.batches.wait_for(lambda b: len(b.batches) == 3 and b.retrieves >= 6, timeout=150), "never waited"
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)

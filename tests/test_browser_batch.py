@@ -65,7 +65,7 @@ def test_submit_close_the_browser_follow_on_history_collect_download(app_url, se
         expect(page.get_by_text(re.compile(r"^실행 #\d+의 배치$"))).to_be_visible()
         expect(page.get_by_text(re.compile(r"^이 페이지가 열려 있는 동안 0.5초마다"))).to_be_visible()
         polls = server.batches.retrieves
-        server.batches.wait_for(lambda b: b.retrieves >= polls + 2)  # the fragment asks again by itself
+        assert server.batches.wait_for(lambda b: b.retrieves >= polls + 2, timeout=120), "History never asked again"
         server.batches.auto = True
         expect(page.get_by_text(re.compile(r"^모든 배치의 답을 모았습니다"))).to_be_visible()
         settled(page)
