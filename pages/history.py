@@ -5,6 +5,7 @@ import streamlit as st
 from ui import batch, history
 from ui.i18n import t
 from ui.shell import open_page
+from ui.workbench import runs as run_diff
 
 open_page("history")
 st.title(t("history.title"))
@@ -21,3 +22,4 @@ batch.panel(run.id)
 history.open_buttons(run)
 history.download_buttons(run)
 history.delete(run)
+run_diff.history_link(run)  # what changed since an earlier run of the same file
