@@ -1,4 +1,5 @@
 """XLSX read of 100,000 rows: our loader vs pandas.read_excel with its defaults."""
+
 from __future__ import annotations
 
 import io

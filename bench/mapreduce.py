@@ -1,5 +1,6 @@
 """Minutes of a synthetic 3-hour Korean meeting (~60k tokens) against the local server with latency L:
 parallel map-reduce vs a sequential refine chain, and a check that every utterance reached the model."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,29 +10,52 @@ import time
 
 import pandas as pd
 
-from core.chunking import Chunk, chunk_transcript, default_chunk_tokens
-from core.minutes import minutes
-from core.minutes_doc import cited, response_format
-from core.pipeline import build_engine
+from core.engines.layers import build_engine
+from core.engines.tokens import count_text
+from core.minutes.chunking import Chunk, chunk_transcript, default_chunk_tokens
+from core.minutes.document import cited, response_format
+from core.minutes.mapreduce import minutes
 from core.settings import ModelSettings
-from core.tokens import count_text
-from tests.fake_openai import FakeOpenAI
-from tests.minutes_fakes import minutes_responder
+from testserver.minutes import minutes_responder
+from testserver.server import FakeOpenAI
 
 MODEL = "gpt-4o-mini"
 SPEAKERS = ("김민수", "이지은", "박서준", "최유나", "정하늘")
-TOPICS = ("결제 화면 개편", "2차 배포 일정", "하반기 예산", "고객 문의 대응", "신규 채용", "보안 점검", "데이터 이전",
-          "마케팅 캠페인", "분기 회고")
+TOPICS = (
+    "결제 화면 개편",
+    "2차 배포 일정",
+    "하반기 예산",
+    "고객 문의 대응",
+    "신규 채용",
+    "보안 점검",
+    "데이터 이전",
+    "마케팅 캠페인",
+    "분기 회고",
+)
 OPENERS = ("음", "어", "그러니까", "네", "아 그게", "제 생각에는", "잠깐만요", "솔직히 말하면")
-CLAIMS = ("{t} 쪽은 지난주보다 진행이 좀 늦어지고 있습니다", "{t} 관련해서 고객 반응을 먼저 봐야 할 것 같아요",
-          "{t}은 담당을 정하지 않으면 계속 밀릴 거예요", "{t} 일정은 {d}까지 맞출 수 있을지 확인해 볼게요",
-          "{t} 비용이 처음 예상보다 {n}퍼센트 정도 더 들어요", "{t} 건은 법무팀 검토가 끝나야 움직일 수 있습니다",
-          "{t} 때문에 다른 팀에서도 문의가 {n}건 넘게 들어왔어요", "{t}에 대해서는 {d}에 다시 이야기하죠")
-CLOSERS = ("어떻게 생각하세요?", "일단 그렇게 정리하죠.", "제가 {d}까지 정리해서 공유하겠습니다.", "그건 좀 더 봐야 합니다.",
-           "동의합니다.", "숫자는 다시 확인해 주세요.")
+CLAIMS = (
+    "{t} 쪽은 지난주보다 진행이 좀 늦어지고 있습니다",
+    "{t} 관련해서 고객 반응을 먼저 봐야 할 것 같아요",
+    "{t}은 담당을 정하지 않으면 계속 밀릴 거예요",
+    "{t} 일정은 {d}까지 맞출 수 있을지 확인해 볼게요",
+    "{t} 비용이 처음 예상보다 {n}퍼센트 정도 더 들어요",
+    "{t} 건은 법무팀 검토가 끝나야 움직일 수 있습니다",
+    "{t} 때문에 다른 팀에서도 문의가 {n}건 넘게 들어왔어요",
+    "{t}에 대해서는 {d}에 다시 이야기하죠",
+)
+CLOSERS = (
+    "어떻게 생각하세요?",
+    "일단 그렇게 정리하죠.",
+    "제가 {d}까지 정리해서 공유하겠습니다.",
+    "그건 좀 더 봐야 합니다.",
+    "동의합니다.",
+    "숫자는 다시 확인해 주세요.",
+)
 DAYS = ("금요일", "다음 주 월요일", "이번 달 말", "수요일 오전", "다음 스프린트")
-REFINE = ("지금까지의 회의록 재료(JSON)와 이어지는 녹취록 부분이 <data>에 있습니다. 새 부분의 내용을 더해 "
-          "같은 형식의 JSON으로 고쳐 쓰세요. 모든 항목의 rows에는 근거가 된 행번호를 적습니다.")
+REFINE = (
+    "지금까지의 회의록 재료(JSON)와 이어지는 녹취록 부분이 <data>에 있습니다. 새 부분의 내용을 더해 "
+    "같은 형식의 JSON으로 고쳐 쓰세요. 모든 항목의 rows에는 근거가 된 행번호를 적습니다."
+)
 
 
 def _sentence(rng: random.Random, pool: tuple[str, ...], topic: str) -> str:
@@ -82,8 +106,16 @@ async def _ours(srv: FakeOpenAI, df: pd.DataFrame, chunk_tokens: int | None, con
     deltas: list[str] = []
     started = time.perf_counter()
     try:
-        result = await minutes(df, engine=engine, model=MODEL, text_column="text", speaker_column="speaker",
-                               chunk_tokens=chunk_tokens, concurrency=concurrency, on_delta=deltas.append)
+        result = await minutes(
+            df,
+            engine=engine,
+            model=MODEL,
+            text_column="text",
+            speaker_column="speaker",
+            chunk_tokens=chunk_tokens,
+            concurrency=concurrency,
+            on_delta=deltas.append,
+        )
     finally:
         await engine.aclose()
     return result, time.perf_counter() - started, len(deltas)
@@ -100,19 +132,39 @@ def mapreduce(latency: float = 0.3, chunk_tokens: int | None = None, concurrency
         result, seconds, deltas = asyncio.run(_ours(srv, df, budget, concurrency))
         sent, in_flight = _rows_sent(srv.chat_requests()), srv.max_in_flight
         srv.reset()
-        refine = asyncio.run(_refine(srv, chunk_transcript(df, model=MODEL, text_column="text",
-                                                           speaker_column="speaker", chunk_tokens=budget)))
-    return {"latency": latency, "utterances": len(rows), "meeting_seconds": float(df["end"].iloc[-1]),
-            "tokens": count_text("\n".join(df["text"]), MODEL).tokens,
-            "transcript_tokens": sum(c.tokens for c in result.chunks), "chunk_tokens": budget,
-            "chunks": len(result.chunks), "requests": result.requests, "reduce_levels": result.levels,
-            "seconds": seconds, "in_L": seconds / latency, "refine_seconds": refine, "refine_in_L": refine / latency,
-            "speedup": refine / seconds, "max_in_flight": in_flight, "streamed_deltas": deltas,
-            "coverage": {"complete": result.coverage.complete, "missing": len(result.coverage.missing),
-                         "server_saw_every_row": sent >= set(rows),
-                         "cited_rows_real": cited(result.minutes) <= set(rows)}}
+        refine = asyncio.run(
+            _refine(
+                srv,
+                chunk_transcript(df, model=MODEL, text_column="text", speaker_column="speaker", chunk_tokens=budget),
+            )
+        )
+    return {
+        "latency": latency,
+        "utterances": len(rows),
+        "meeting_seconds": float(df["end"].iloc[-1]),
+        "tokens": count_text("\n".join(df["text"]), MODEL).tokens,
+        "transcript_tokens": sum(c.tokens for c in result.chunks),
+        "chunk_tokens": budget,
+        "chunks": len(result.chunks),
+        "requests": result.requests,
+        "reduce_levels": result.levels,
+        "seconds": seconds,
+        "in_L": seconds / latency,
+        "refine_seconds": refine,
+        "refine_in_L": refine / latency,
+        "speedup": refine / seconds,
+        "max_in_flight": in_flight,
+        "streamed_deltas": deltas,
+        "coverage": {
+            "complete": result.coverage.complete,
+            "missing": len(result.coverage.missing),
+            "server_saw_every_row": sent >= set(rows),
+            "cited_rows_real": cited(result.minutes) <= set(rows),
+        },
+    }
 
 
 if __name__ == "__main__":
     import json
+
     print(json.dumps(mapreduce(), ensure_ascii=False, indent=2))

@@ -1,4 +1,5 @@
 """Run the benchmarks and print a Markdown table of the results with their targets."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,34 +17,71 @@ def _rows(r: dict) -> list[tuple[str, str, str, bool]]:
     lat, lim, pack, xl, over = r["latency"], r["rate"], r["packing"], r["xlsx"], r["overhead"]
     mr = r["minutes"]
     return [
-        ("1,000 rows, 300 ms latency, 32 in flight: wall time vs ideal N·L/C",
-         f"{lat['seconds']:.1f} s vs {lat['ideal']:.1f} s = {lat['vs_ideal']:.2f}×", "≤ 1.3×", lat["vs_ideal"] <= 1.3),
-        ("… speed-up over a one-request-at-a-time loop",
-         f"{lat['speedup']:.0f}× (loop ≈ {lat['sequential_estimate']:.0f} s)", "≥ 25×", lat["speedup"] >= 25),
-        ("400 rows at 3,000 RPM enforced per second: requests that met a 429",
-         f"{lim['share_429']:.1%} of {lim['requests']}", "< 5%", lim["share_429"] < 0.05),
-        ("… time vs the limit's minimum", f"{lim['seconds']:.1f} s vs {lim['minimum']:.1f} s = "
-         f"{lim['vs_minimum']:.2f}×", "≤ 1.3×", lim["vs_minimum"] <= 1.3),
-        ("Packing 20 short Korean utterances: requests", f"{pack['requests_n']} vs {pack['requests_1']} = "
-         f"{pack['request_ratio']:.3f}", "≤ 1/15", pack["request_ratio"] <= 1 / 15),
-        ("… prompt tokens", f"{pack['tokens_n']:,} vs {pack['tokens_1']:,} = {pack['token_ratio']:.0%}", "≤ 40%",
-         pack["token_ratio"] <= 0.40),
-        ("XLSX read of 100,000 rows: our loader vs pandas.read_excel defaults",
-         f"{xl['ours']:.2f} s vs {xl['pandas_default']:.2f} s = {xl['speedup']:.1f}×", "≥ 5×", xl["speedup"] >= 5),
+        (
+            "1,000 rows, 300 ms latency, 32 in flight: wall time vs ideal N·L/C",
+            f"{lat['seconds']:.1f} s vs {lat['ideal']:.1f} s = {lat['vs_ideal']:.2f}×",
+            "≤ 1.3×",
+            lat["vs_ideal"] <= 1.3,
+        ),
+        (
+            "… speed-up over a one-request-at-a-time loop",
+            f"{lat['speedup']:.0f}× (loop ≈ {lat['sequential_estimate']:.0f} s)",
+            "≥ 25×",
+            lat["speedup"] >= 25,
+        ),
+        (
+            "400 rows at 3,000 RPM enforced per second: requests that met a 429",
+            f"{lim['share_429']:.1%} of {lim['requests']}",
+            "< 5%",
+            lim["share_429"] < 0.05,
+        ),
+        (
+            "… time vs the limit's minimum",
+            f"{lim['seconds']:.1f} s vs {lim['minimum']:.1f} s = {lim['vs_minimum']:.2f}×",
+            "≤ 1.3×",
+            lim["vs_minimum"] <= 1.3,
+        ),
+        (
+            "Packing 20 short Korean utterances: requests",
+            f"{pack['requests_n']} vs {pack['requests_1']} = {pack['request_ratio']:.3f}",
+            "≤ 1/15",
+            pack["request_ratio"] <= 1 / 15,
+        ),
+        (
+            "… prompt tokens",
+            f"{pack['tokens_n']:,} vs {pack['tokens_1']:,} = {pack['token_ratio']:.0%}",
+            "≤ 40%",
+            pack["token_ratio"] <= 0.40,
+        ),
+        (
+            "XLSX read of 100,000 rows: our loader vs pandas.read_excel defaults",
+            f"{xl['ours']:.2f} s vs {xl['pandas_default']:.2f} s = {xl['speedup']:.1f}×",
+            "≥ 5×",
+            xl["speedup"] >= 5,
+        ),
         ("Client overhead at zero latency", f"{over['rows_per_second']:.0f} rows/s", "(measured)", True),
-        (f"Minutes of a 3-hour Korean meeting ({mr['tokens']:,} tokens, {mr['chunks']} parts), L = "
-         f"{mr['latency'] * 1000:.0f} ms: wall time", f"{mr['in_L']:.1f} L vs {mr['refine_in_L']:.1f} L for a "
-         f"sequential refine chain", "a few L", mr["in_L"] <= 4),
-        ("… utterances that reached the model", f"{mr['utterances'] - mr['coverage']['missing']:,} of "
-         f"{mr['utterances']:,}", "all", mr["coverage"]["complete"] and mr["coverage"]["server_saw_every_row"]),
+        (
+            f"Minutes of a 3-hour Korean meeting ({mr['tokens']:,} tokens, {mr['chunks']} parts), L = "
+            f"{mr['latency'] * 1000:.0f} ms: wall time",
+            f"{mr['in_L']:.1f} L vs {mr['refine_in_L']:.1f} L for a sequential refine chain",
+            "a few L",
+            mr["in_L"] <= 4,
+        ),
+        (
+            "… utterances that reached the model",
+            f"{mr['utterances'] - mr['coverage']['missing']:,} of {mr['utterances']:,}",
+            "all",
+            mr["coverage"]["complete"] and mr["coverage"]["server_saw_every_row"],
+        ),
     ]
 
 
 def table(results: dict) -> str:
     """The results as a Markdown table."""
     lines = ["| benchmark | measured | target | met |", "|---|---|---|---|"]
-    lines += [f"| {name} | {value} | {target} | {'yes' if ok else 'NO'} |" for name, value, target, ok in
-              _rows(results)]
+    lines += [
+        f"| {name} | {value} | {target} | {'yes' if ok else 'NO'} |" for name, value, target, ok in _rows(results)
+    ]
     return "\n".join(lines)
 
 
@@ -68,8 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = collect(args.quick)
     RESULTS.mkdir(exist_ok=True)
-    meta = {"python": platform.python_version(), "machine": platform.machine(), "quick": args.quick,
-            "seconds": time.perf_counter() - started}
+    meta = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "quick": args.quick,
+        "seconds": time.perf_counter() - started,
+    }
     (RESULTS / "latest.json").write_text(json.dumps(results | {"meta": meta}, indent=2), encoding="utf-8")
     print(table(results))
     print(f"\n({meta['seconds']:.0f} s in all; raw figures in bench/results/latest.json)")

@@ -1,15 +1,16 @@
 """Rows per second against a server with latency, rate limits and packing (the openai client over HTTP)."""
+
 from __future__ import annotations
 
 import time
 
-from core.pipeline import RunOptions, build_engine
-from core.plan import row_plan
-from core.runner import RowSpec, run_rows_sync
+from core.engines.layers import RunOptions, build_engine
+from core.engines.tokens import count_messages
+from core.rows.plan import row_plan
+from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.templates import Template
 from core.settings import ModelSettings
-from core.templates import Template
-from core.tokens import count_messages
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 SPEC = RowSpec(Template("Answer briefly.", "{text}"), text_column="text")
 
@@ -19,12 +20,14 @@ def _rows(n: int, text: str = "row") -> list[dict]:
 
 
 def _settings(srv: FakeOpenAI, concurrency: int, retries: int = 4) -> ModelSettings:
-    return ModelSettings(api_key="bench", base_url=srv.base_url, concurrency=concurrency, max_retries=retries,
-                         timeout=30)
+    return ModelSettings(
+        api_key="bench", base_url=srv.base_url, concurrency=concurrency, max_retries=retries, timeout=30
+    )
 
 
-def _timed_run(srv: FakeOpenAI, rows: list[dict], concurrency: int, options: RunOptions = RunOptions(),
-               spec: RowSpec = SPEC) -> float:
+def _timed_run(
+    srv: FakeOpenAI, rows: list[dict], concurrency: int, options: RunOptions = RunOptions(), spec: RowSpec = SPEC
+) -> float:
     engine = build_engine(_settings(srv, concurrency), "openai", None, options)
     started = time.perf_counter()
     results = run_rows_sync(rows, spec, engine, concurrency=concurrency, pack=options.pack)
@@ -36,6 +39,7 @@ def _timed_run(srv: FakeOpenAI, rows: list[dict], concurrency: int, options: Run
 def _sequential(srv: FakeOpenAI, rows: list[dict]) -> float:
     """The obvious first implementation: one synchronous request after another."""
     import openai
+
     client = openai.OpenAI(api_key="bench", base_url=srv.base_url)
     started = time.perf_counter()
     for row in rows:
@@ -50,8 +54,14 @@ def latency_bound(n: int = 1000, latency: float = 0.3, concurrency: int = 32, ba
         ours = _timed_run(srv, _rows(n), concurrency)
         per_row = _sequential(srv, _rows(baseline_rows)) / baseline_rows
     ideal = n * latency / concurrency
-    return {"rows": n, "seconds": ours, "ideal": ideal, "vs_ideal": ours / ideal,
-            "sequential_estimate": per_row * n, "speedup": per_row * n / ours}
+    return {
+        "rows": n,
+        "seconds": ours,
+        "ideal": ideal,
+        "vs_ideal": ours / ideal,
+        "sequential_estimate": per_row * n,
+        "speedup": per_row * n / ours,
+    }
 
 
 def rate_limited(n: int = 400, rpm: int = 3000, concurrency: int = 64) -> dict:
@@ -60,12 +70,26 @@ def rate_limited(n: int = 400, rpm: int = 3000, concurrency: int = 64) -> dict:
         seconds = _timed_run(srv, _rows(n), concurrency, RunOptions(rpm=rpm))
         statuses = [r.status for r in srv.requests if r.path.endswith("/chat/completions")]
     minimum = n / (rpm / 60)
-    return {"rows": n, "seconds": seconds, "minimum": minimum, "vs_minimum": seconds / minimum,
-            "share_429": statuses.count(429) / len(statuses), "requests": len(statuses)}
+    return {
+        "rows": n,
+        "seconds": seconds,
+        "minimum": minimum,
+        "vs_minimum": seconds / minimum,
+        "share_429": statuses.count(429) / len(statuses),
+        "requests": len(statuses),
+    }
 
 
-UTTERANCES = ["네 알겠습니다", "음 그건 다음 주에 다시 얘기해요", "어 제가 확인해 볼게요", "좋아요 그렇게 하죠",
-              "그러니까 일정이 좀 늦어진다는 거죠", "아 네 맞아요", "막 급한 건 아니에요", "예산은 얼마나 남았죠"]
+UTTERANCES = [
+    "네 알겠습니다",
+    "음 그건 다음 주에 다시 얘기해요",
+    "어 제가 확인해 볼게요",
+    "좋아요 그렇게 하죠",
+    "그러니까 일정이 좀 늦어진다는 거죠",
+    "아 네 맞아요",
+    "막 급한 건 아니에요",
+    "예산은 얼마나 남았죠",
+]
 
 
 def packing(n: int = 200, pack: int = 20) -> dict:
@@ -78,9 +102,16 @@ def packing(n: int = 200, pack: int = 20) -> dict:
             _timed_run(srv, rows, 16, RunOptions(pack=size), spec)
             bodies = srv.chat_requests()
         out[size] = (len(bodies), sum(count_messages(b["messages"], "gpt-4o-mini").tokens for b in bodies))
-    return {"rows": n, "pack": pack, "requests_1": out[1][0], "requests_n": out[pack][0],
-            "request_ratio": out[pack][0] / out[1][0], "tokens_1": out[1][1], "tokens_n": out[pack][1],
-            "token_ratio": out[pack][1] / out[1][1]}
+    return {
+        "rows": n,
+        "pack": pack,
+        "requests_1": out[1][0],
+        "requests_n": out[pack][0],
+        "request_ratio": out[pack][0] / out[1][0],
+        "tokens_1": out[1][1],
+        "tokens_n": out[pack][1],
+        "token_ratio": out[pack][1] / out[1][1],
+    }
 
 
 def overhead(n: int = 2000, concurrency: int = 32) -> dict:
@@ -88,4 +119,3 @@ def overhead(n: int = 2000, concurrency: int = 32) -> dict:
     with FakeOpenAI() as srv:
         seconds = _timed_run(srv, _rows(n), concurrency)
     return {"rows": n, "seconds": seconds, "rows_per_second": n / seconds}
-

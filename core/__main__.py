@@ -1,6 +1,7 @@
 """Entry point for `python -m core`."""
+
 import sys
 
-from .cli import main
+from core.cli.main import main
 
 sys.exit(main())

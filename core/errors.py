@@ -1,4 +1,5 @@
 """Typed errors raised by the core; the UI and CLI turn them into messages."""
+
 from __future__ import annotations
 
 

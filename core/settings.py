@@ -1,4 +1,5 @@
 """Settings with safe defaults: input limits and model-call parameters."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The run store (SQLite): every answer saved as it arrives, runs and human edits kept, answers reused."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .results import RowResult
+from core.presets import PRESETS
+from core.rows.results import RowResult
 
 ENV_STORE = "TRANSCRIPT_STUDIO_STORE"
 LOCAL = "local"  # the owner of CLI runs, of runs made before owners existed, and of a one-person app's runs
-SCHEMA = Path(__file__).parent / "presets" / "store.sql"
+SCHEMA = PRESETS / "store.sql"
 
 
 def default_store_path() -> Path:
@@ -91,29 +93,33 @@ class Store:
     # answers by request ------------------------------------------------------------------------
     def answer(self, key: str) -> tuple[str, int, int] | None:
         """The stored answer (text, prompt tokens, completion tokens) to an identical request."""
-        return self.db.execute("SELECT text, prompt_tokens, completion_tokens FROM answers WHERE key=?",
-                               (key,)).fetchone()
+        return self.db.execute(
+            "SELECT text, prompt_tokens, completion_tokens FROM answers WHERE key=?", (key,)
+        ).fetchone()
 
     def known(self, keys: list[str]) -> set[str]:
         """Which of `keys` already have a stored answer."""
         found: set[str] = set()
         for k in range(0, len(keys), 500):
-            part = keys[k:k + 500]
+            part = keys[k : k + 500]
             sql = f"SELECT key FROM answers WHERE key IN ({','.join('?' * len(part))})"
             found |= {key for (key,) in self.db.execute(sql, part)}
         return found
 
     def save_answer(self, key: str, text: str, prompt_tokens: int, completion_tokens: int) -> None:
         """Keep an answer the moment it arrives."""
-        self.db.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?)",
-                        (key, text, prompt_tokens, completion_tokens, time.time()))
+        self.db.execute(
+            "INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?)",
+            (key, text, prompt_tokens, completion_tokens, time.time()),
+        )
 
     # runs --------------------------------------------------------------------------------------
     def save_input(self, df: pd.DataFrame, name: str) -> str:
         """Keep the input table (once per content) and return its hash."""
         digest = table_hash(df)
-        self.db.execute("INSERT OR IGNORE INTO inputs VALUES (?,?,?)",
-                        (digest, name, df.to_json(orient="split", force_ascii=False)))
+        self.db.execute(
+            "INSERT OR IGNORE INTO inputs VALUES (?,?,?)", (digest, name, df.to_json(orient="split", force_ascii=False))
+        )
         return digest
 
     def input_table(self, digest: str) -> pd.DataFrame:
@@ -121,15 +127,42 @@ class Store:
         (data,) = self.db.execute("SELECT data FROM inputs WHERE hash=?", (digest,)).fetchone()
         return pd.read_json(io.StringIO(data), orient="split", dtype=False).astype(str).reset_index(drop=True)
 
-    def start_run(self, *, file_name: str, input_hash: str, task: str, template: str, system: str, model: str,
-                  engine: str, params: dict, output_column: str, text_column: str, rows: int,
-                  owner: str = LOCAL) -> int:
+    def start_run(
+        self,
+        *,
+        file_name: str,
+        input_hash: str,
+        task: str,
+        template: str,
+        system: str,
+        model: str,
+        engine: str,
+        params: dict,
+        output_column: str,
+        text_column: str,
+        rows: int,
+        owner: str = LOCAL,
+    ) -> int:
         """Record a run's settings (never the API key) under its owner and return its id."""
         cur = self.db.execute(
             "INSERT INTO runs (created, file_name, input_hash, task, template, system, model, engine, params,"
             " output_column, text_column, rows, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (time.time(), file_name, input_hash, task, template, system, model, engine,
-             json.dumps(params, ensure_ascii=False), output_column, text_column, rows, owner))
+            (
+                time.time(),
+                file_name,
+                input_hash,
+                task,
+                template,
+                system,
+                model,
+                engine,
+                json.dumps(params, ensure_ascii=False),
+                output_column,
+                text_column,
+                rows,
+                owner,
+            ),
+        )
         return int(cur.lastrowid)
 
     def save_result(self, run_id: int, result: RowResult, key: str = "") -> None:
@@ -139,8 +172,18 @@ class Store:
             " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id, row) DO UPDATE SET output=excluded.output,"
             " status=excluded.status, error=excluded.error, prompt_tokens=excluded.prompt_tokens,"
             " completion_tokens=excluded.completion_tokens, latency=excluded.latency, key=excluded.key",
-            (run_id, result.row, result.output, result.status, result.error, result.prompt_tokens,
-             result.completion_tokens, result.latency, key))
+            (
+                run_id,
+                result.row,
+                result.output,
+                result.status,
+                result.error,
+                result.prompt_tokens,
+                result.completion_tokens,
+                result.latency,
+                key,
+            ),
+        )
 
     def finish_run(self, run_id: int, cost: float | None) -> None:
         """Mark a run finished with its cost."""
@@ -150,20 +193,24 @@ class Store:
         """Keep a human's version of a row's output (None removes the edit)."""
         cur = self.db.execute("UPDATE results SET edited=? WHERE run_id=? AND row=?", (text, run_id, row))
         if cur.rowcount == 0 and text is not None:
-            self.db.execute("INSERT OR IGNORE INTO results (run_id, row, edited, status) VALUES (?,?,?,'')",
-                            (run_id, row, text))
+            self.db.execute(
+                "INSERT OR IGNORE INTO results (run_id, row, edited, status) VALUES (?,?,?,'')", (run_id, row, text)
+            )
 
     def results(self, run_id: int) -> list[RowResult]:
         """A run's results with human edits in place of the model's output."""
         rows = self.db.execute(
             "SELECT row, COALESCE(edited, output), status, error, prompt_tokens, completion_tokens, latency"
-            " FROM results WHERE run_id=? ORDER BY row", (run_id,)).fetchall()
+            " FROM results WHERE run_id=? ORDER BY row",
+            (run_id,),
+        ).fetchall()
         return [RowResult(*r) for r in rows]
 
     def edited_rows(self, run_id: int) -> set[int]:
         """The rows a human has edited."""
-        return {r for (r,) in self.db.execute("SELECT row FROM results WHERE run_id=? AND edited IS NOT NULL",
-                                              (run_id,))}
+        return {
+            r for (r,) in self.db.execute("SELECT row FROM results WHERE run_id=? AND edited IS NOT NULL", (run_id,))
+        }
 
     def row_keys(self, run_id: int) -> dict[int, str]:
         """Each answered row's request key (to find rows whose template changed since)."""

@@ -2,10 +2,11 @@
 
     python docs/make_screenshots.py    # writes docs/screenshots/{ko,en}_{upload,rows,emotion,summary,history}.png
 
-The app talks to the local test server (tests/fake_openai.py), whose answers below are simple rules
+The app talks to the local test server (testserver/server.py), whose answers below are simple rules
 standing in for GPT so the pictures show filled-in results; nothing is sent anywhere else.
 Korean text needs a CJK font in the system (Debian: apt-get install fonts-noto-cjk fonts-noto-color-emoji).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,14 +20,17 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from tests.browser_support import chromium_path, launch, streamlit_app  # noqa: E402
-from tests.fake_openai import FakeOpenAI  # noqa: E402
-from tests.fake_openai_faults import last_user_text  # noqa: E402
-from tests.minutes_fakes import minutes_responder  # noqa: E402
+from testserver.faults import last_user_text  # noqa: E402
+from testserver.minutes import minutes_responder  # noqa: E402
+from testserver.server import FakeOpenAI  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SAMPLE = ROOT / "sample_data" / "utterances_ko_cp949.csv"
 FILLERS = re.compile(r"(?<!\S)(음|어|아|그|저|막|뭐랄까|그러니까|이제)(?!\S)\s*")
-NAV = {"ko": ("파일 올리기", "행별 처리", "회의록 요약", "실행 기록"), "en": ("Upload", "Row tasks", "Minutes", "History")}
+NAV = {
+    "ko": ("파일 올리기", "행별 처리", "회의록 요약", "실행 기록"),
+    "en": ("Upload", "Row tasks", "Minutes", "History"),
+}
 WIDTH, HEIGHT = 1400, 900
 EMOTIONS = (("감사", "기쁨"), ("좋", "기쁨"), ("걱정", "불안"), ("늦", "불안"), ("왜", "분노"))
 
@@ -66,7 +70,7 @@ def shoot(page, name: str) -> None:
 
 
 def pages(page, lang: str, sample: Path) -> None:
-    upload, rows, summary, history = NAV[lang]
+    _upload, rows, summary, history = NAV[lang]
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(sample)
     shoot(page, f"{lang}_upload.png")
     go(page, rows)
@@ -94,9 +98,11 @@ def main() -> None:
     if chromium_path() is None:
         sys.exit("Chromium not found: apt-get install chromium")
     OUT.mkdir(parents=True, exist_ok=True)
-    with FakeOpenAI(responder=answer, latency=0.05) as srv, \
-            streamlit_app({"OPENAI_BASE_URL": srv.base_url, "OPENAI_API_KEY": "sk-screenshots"}) as url, \
-            sync_playwright() as p:
+    with (
+        FakeOpenAI(responder=answer, latency=0.05) as srv,
+        streamlit_app({"OPENAI_BASE_URL": srv.base_url, "OPENAI_API_KEY": "sk-screenshots"}) as url,
+        sync_playwright() as p,
+    ):
         browser = launch(p)
         for lang, locale in (("ko", "ko-KR"), ("en", "en-US")):
             context = browser.new_context(locale=locale, viewport={"width": WIDTH, "height": HEIGHT})

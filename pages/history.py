@@ -1,4 +1,5 @@
 """History: this user's runs in the store. Reopen one on the Rows page, resume it, download it again, or delete it."""
+
 import streamlit as st
 
 from ui import history

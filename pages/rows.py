@@ -1,8 +1,9 @@
 """Rows: one prompt per row. Choose the task, check the messages and the quote, run, fix answers by hand,
 re-run or resume what needs it, download."""
+
 import streamlit as st
 
-from ui import fillers, rerun, reopen, results, rows
+from ui import fillers, reopen, rerun, results, rows
 from ui import run as runs
 from ui import state as S
 from ui.i18n import t

@@ -1,5 +1,6 @@
 """Summary: minutes of the whole transcript by map-reduce (or, offline, an extractive summary), streamed as written,
 then checked against their sources, edited and downloaded."""
+
 import streamlit as st
 
 from ui import minutes, minutes_offline, minutes_view, summary

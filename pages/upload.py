@@ -1,4 +1,5 @@
 """Upload: pick a file (or a sample), check how it was read, say which column is the text."""
+
 import streamlit as st
 
 from ui import state as S

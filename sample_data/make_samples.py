@@ -1,4 +1,5 @@
 """Regenerate the sample files from samples.toml: `python sample_data/make_samples.py`."""
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """Shared helpers for the AppTest tests of the Streamlit pages (not a test module itself)."""
+
 from __future__ import annotations
 
 import io
@@ -15,14 +16,18 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TEXT, SPEAKER = "발화", "화자"
-UTTERANCES = pd.DataFrame({
-    "번호": ["1", "2", "3", "4"],
-    SPEAKER: ["김민수", "이지은", "김민수", "박서준"],
-    TEXT: ["음 그러니까 어 제가 제가 말씀드린 거는 일정이 좀 늦어진다는 거죠",
-           "아 네 그럼 다음 주 월요일까지 보고서를 보내 주세요",
-           "네 알겠습니다 막 최대한 빨리 할게요",
-           "저 근데 예산은 어떻게 되나요"],
-})
+UTTERANCES = pd.DataFrame(
+    {
+        "번호": ["1", "2", "3", "4"],
+        SPEAKER: ["김민수", "이지은", "김민수", "박서준"],
+        TEXT: [
+            "음 그러니까 어 제가 제가 말씀드린 거는 일정이 좀 늦어진다는 거죠",
+            "아 네 그럼 다음 주 월요일까지 보고서를 보내 주세요",
+            "네 알겠습니다 막 최대한 빨리 할게요",
+            "저 근데 예산은 어떻게 되나요",
+        ],
+    }
+)
 
 
 def cp949_csv(df: pd.DataFrame = UTTERANCES) -> bytes:

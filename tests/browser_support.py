@@ -1,4 +1,5 @@
 """Running the real app for browser tests and screenshots: a Streamlit server and Debian's Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,15 @@ from pathlib import Path
 from core.store import ENV_STORE
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def chromium_path() -> str | None:
@@ -59,17 +67,30 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) -
 def streamlit_app(env: dict[str, str | None], timeout: float = 60.0) -> Iterator[str]:
     """`streamlit run app.py` on a free port with `env` added (None: removed); yields its URL, stops it after."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     log = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
     # Never the user's own run store: a test's runs and answers would show in their History and serve later tests.
     store_dir = tempfile.TemporaryDirectory(prefix="studio-store-")
     env = {ENV_STORE: str(Path(store_dir.name) / "runs.sqlite3"), **env}
     with open(log, "w") as out:
         full = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log, timeout)
@@ -98,6 +119,7 @@ def _stop(proc: subprocess.Popen) -> None:
 def korean_page(app_url: str) -> Iterator:
     """A fresh Korean-locale Chromium page on the app, closed after."""
     from playwright import sync_api
+
     with sync_api.sync_playwright() as p:
         browser = launch(p)
         context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
@@ -111,5 +133,6 @@ def korean_page(app_url: str) -> Iterator:
 def settled(page, timeout: float = 20_000) -> None:
     """Wait for the current rerun to finish."""
     from playwright.sync_api import expect
+
     page.wait_for_timeout(300)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)

@@ -1,8 +1,9 @@
 """Shared test setup: every test gets its own run store, never the user's."""
+
 import pytest
 
 from core.store import ENV_STORE
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 
 @pytest.fixture(autouse=True)
@@ -23,4 +24,5 @@ def server():
 def at(server):
     """A session with the CP949 utterance table loaded, on the Rows page, pointed at `server`."""
     from tests.app_support import connect, loaded  # imported late: it loads Streamlit's test harness
+
     return connect(loaded(), server.base_url)

@@ -1,4 +1,5 @@
 """Bad files, made on the fly: each is (file name, bytes), built cheaply even when it claims to be huge."""
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,10 @@ def good_xlsx(rows: list[list[object]], title: str = "Sheet1", merge: str | None
 def with_sheet_xml(sheet_xml: bytes, level: int = 6) -> bytes:
     """A real workbook whose first sheet's XML is replaced by `sheet_xml`, as Excel or an attacker might write it."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(good_xlsx([["a"], ["b"]]))) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(good_xlsx([["a"], ["b"]]))) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as dst,
+    ):
         for item in src.infolist():
             dst.writestr(item.filename, sheet_xml if item.filename == SHEET else src.read(item.filename))
     return out.getvalue()
@@ -46,22 +49,27 @@ def formulas_xlsx() -> bytes:
         b'<c r="B1" t="inlineStr"><is><t>label</t></is></c></row>'
         b'<row r="2"><c r="A2"><f>1+1</f><v>2</v></c><c r="B2" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>'
         b'<row r="3"><c r="A3"><f>A2*10</f><v>20</v></c><c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
-        b"</sheetData></worksheet>")
+        b"</sheetData></worksheet>"
+    )
 
 
 def entity_expansion() -> bytes:
     """A workbook whose sheet XML declares nested entities ("billion laughs")."""
     return with_sheet_xml(
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                   for i in range(1, 10))
-        + b']><worksheet><sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+        )
+        + b']><worksheet><sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
 
 
 def doctype_after_padding() -> bytes:
     """The same attack hidden behind 10 KB of comment, past where a naive scan of the first bytes would look."""
-    return with_sheet_xml(b'<?xml version="1.0"?><!--' + b"x" * 10_000 + b'-->'
-                          b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet><sheetData/></worksheet>')
+    return with_sheet_xml(
+        b'<?xml version="1.0"?><!--' + b"x" * 10_000 + b"-->"
+        b'<!DOCTYPE w [<!ENTITY a "aaaa">]><worksheet><sheetData/></worksheet>'
+    )
 
 
 def zip_bomb(gigabytes: float = 1.0) -> bytes:
@@ -86,14 +94,15 @@ def ratio_bomb() -> bytes:
 def lying_sizes() -> bytes:
     """A workbook whose sheet claims 1,000 bytes in the zip directory but inflates to 2 MB."""
     rows = b'<row><c t="inlineStr"><is><t>' + b"x" * 100 + b"</t></is></c></row>"
-    data = bytearray(with_sheet_xml(b"<worksheet " + SHEET_NS + b"><sheetData>" + rows * 15_000
-                                    + b"</sheetData></worksheet>"))
+    data = bytearray(
+        with_sheet_xml(b"<worksheet " + SHEET_NS + b"><sheetData>" + rows * 15_000 + b"</sheetData></worksheet>")
+    )
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(SHEET)
     struct.pack_into("<I", data, info.header_offset + 22, 1000)  # local header: uncompressed size
     entry = data.find(b"PK\x01\x02")
     while entry != -1:
         length = struct.unpack_from("<H", data, entry + 28)[0]
-        if data[entry + 46:entry + 46 + length] == SHEET.encode():
+        if data[entry + 46 : entry + 46 + length] == SHEET.encode():
             struct.pack_into("<I", data, entry + 24, 1000)  # central directory: uncompressed size
         entry = data.find(b"PK\x01\x02", entry + 4)
     return bytes(data)
@@ -104,15 +113,15 @@ def corrupt_member() -> bytes:
     data = bytearray(good_xlsx([["화자", "발화"], *[["김", f"안녕하세요 {i}"] for i in range(200)]]))
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(SHEET)
     start = info.header_offset + 30 + len(info.filename) + len(info.extra)
-    data[start + 10:start + 60] = bytes(range(50))
+    data[start + 10 : start + 60] = bytes(range(50))
     return bytes(data)
 
 
 def ole2(encrypted: bool) -> bytes:
-    """The start of an OLE2 compound file: an old .xls, or (with an EncryptionInfo stream) a password-protected .xlsx."""
+    """The start of an OLE2 file: an old .xls, or (with an EncryptionInfo stream) a password-protected .xlsx."""
     body = bytearray(4096)
     if encrypted:
-        body[1024:1024 + 28] = "EncryptionInfo".encode("utf-16-le")
+        body[1024 : 1024 + 28] = "EncryptionInfo".encode("utf-16-le")
     return OLE2 + bytes(body)
 
 
@@ -146,8 +155,11 @@ def corpus() -> dict[str, tuple[str, bytes, str]]:
         "header_only": ("header.csv", "화자,발화\r\n".encode("cp949"), "header but no rows"),
         "header_only_xlsx": ("header.xlsx", good_xlsx([["화자", "발화"]]), "header but no rows"),
         "empty_sheet": ("blank.xlsx", good_xlsx([]), "no data"),
-        "mixed_encodings": ("mixed.txt", "한글 텍스트입니다\n".encode() * 5 + "한글 더\n".encode("cp949") * 5,
-                            "mixes text encodings"),
+        "mixed_encodings": (
+            "mixed.txt",
+            "한글 텍스트입니다\n".encode() * 5 + "한글 더\n".encode("cp949") * 5,
+            "mixes text encodings",
+        ),
         "mixed_short": ("mixed2.csv", "네 알겠어요\n".encode() + "아니요 그건 좀\n".encode("cp949"), "line 2"),
         "too_large": ("big.csv", b"a,b\n" + b"1,2\n" * 10, "limit"),
         "too_many_rows": ("rows.csv", b"a\n" + b"x\n" * 30, "more than 10 rows"),

@@ -1,11 +1,12 @@
 """A scripted engine for unit tests: answers from a function, records every request."""
+
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 
-from core.engine import Completion, Message
+from core.engines.protocol import Completion, Message
 from core.errors import EngineError
 
 
@@ -19,8 +20,9 @@ class MockEngine:
 
     name = "mock"
 
-    def __init__(self, answer: Callable[[list[Message]], str] | None = None, *, fail_on: str = "FAIL",
-                 delay: float = 0.0) -> None:
+    def __init__(
+        self, answer: Callable[[list[Message]], str] | None = None, *, fail_on: str = "FAIL", delay: float = 0.0
+    ) -> None:
         self.answer = answer or (lambda msgs: "echo:" + last_user(msgs))
         self.fail_on, self.delay = fail_on, delay
         self.calls: list[list[Message]] = []
@@ -30,8 +32,7 @@ class MockEngine:
 
     def _packed(self, messages: list[Message]) -> str:
         items = json.loads(last_user(messages))["items"]
-        answers = [{"id": it["id"], "output": self.answer([{"role": "user", "content": it["input"]}])}
-                   for it in items]
+        answers = [{"id": it["id"], "output": self.answer([{"role": "user", "content": it["input"]}])} for it in items]
         return json.dumps({"answers": answers}, ensure_ascii=False)
 
     async def complete(self, messages: list[Message], response_format: dict | None = None) -> Completion:
@@ -45,8 +46,9 @@ class MockEngine:
             if self.fail_on and self.fail_on in last_user(messages):
                 raise EngineError("The endpoint failed (server error), still after retries", kind="server", status=500)
             text = self._packed(messages) if response_format else self.answer(messages)
-            return Completion(text, prompt_tokens=len(last_user(messages)), completion_tokens=len(text),
-                              latency=self.delay or 0.001)
+            return Completion(
+                text, prompt_tokens=len(last_user(messages)), completion_tokens=len(text), latency=self.delay or 0.001
+            )
         finally:
             self.in_flight -= 1
 
@@ -55,7 +57,7 @@ class MockEngine:
         done = await self.complete(messages)
         third = max(1, len(done.text) // 3)
         for i in range(0, len(done.text), third):
-            yield done.text[i:i + third]
+            yield done.text[i : i + third]
         if on_usage:
             on_usage(done)
 

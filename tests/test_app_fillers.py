@@ -1,9 +1,10 @@
-"""The offline 대본 정리 filler list, edited on the Rows page: used by the run, reset to the preset, shown only offline."""
+"""The offline 대본 정리 filler list on the Rows page: used by the run, reset to the preset, shown only offline."""
+
 import pytest
 
 from core.offline.fillers import default_fillers
 from tests.app_support import connect, loaded, no_crash, wait_for_run
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 
 @pytest.fixture()

@@ -1,4 +1,5 @@
 """Every transcript format opens in the Upload page as the same utterances `core parse` gives, speaker mapped."""
+
 import pandas as pd
 import pytest
 

@@ -1,16 +1,30 @@
 """The History page and the run store behind the rows page: list, reopen, resume, download again, delete."""
+
 import io
 
 import openpyxl
 import pandas as pd
 
-from core.plan import row_plan
-from core.service import RunJob, execute_sync
+from core.rows.plan import row_plan
+from core.rows.service import RunJob, execute_sync
 from core.settings import ModelSettings
 from core.store import ENV_STORE, Store, default_store_path
-from tests.app_support import (TEXT, UTTERANCES, connect, downloads, echo, edit_cell, loaded, metric, new_app,
-                               no_crash, results, texts, wait_for_run)
-from tests.fake_openai_faults import last_user_text
+from tests.app_support import (
+    TEXT,
+    UTTERANCES,
+    connect,
+    downloads,
+    echo,
+    edit_cell,
+    loaded,
+    metric,
+    new_app,
+    no_crash,
+    results,
+    texts,
+    wait_for_run,
+)
+from testserver.faults import last_user_text
 
 OUT = "정리된 발화"
 EDIT = "손으로 고친 둘째 줄"
@@ -62,10 +76,15 @@ def test_a_reopened_run_keeps_saving_edits_and_re_runs_into_the_same_run(server)
     at.button(key="b.rerun_changed").click().run()  # row 1 and row 3 were edited: kept
     wait_for_run(at)
     assert sorted(last_user_text(b) for b in server.chat_requests()) == sorted(
-        f"<data>{UTTERANCES[TEXT][i]}</data>" for i in (0, 2))
+        f"<data>{UTTERANCES[TEXT][i]}</data>" for i in (0, 2)
+    )
     store = Store(default_store_path())
-    assert [r.output for r in store.results(run_id)] == [echo(UTTERANCES[TEXT][0]), EDIT, echo(UTTERANCES[TEXT][2]),
-                                                         "넷째 줄도 고침"]
+    assert [r.output for r in store.results(run_id)] == [
+        echo(UTTERANCES[TEXT][0]),
+        EDIT,
+        echo(UTTERANCES[TEXT][2]),
+        "넷째 줄도 고침",
+    ]
     assert len(store.runs()) == 1
 
 
@@ -101,8 +120,9 @@ def test_deleting_a_run_asks_first(server):
 def cut_short(server) -> int:
     """A run of the first two rows only, as a session or the CLI leaves it when it dies part-way."""
     plan = row_plan(task="clean", text_column=TEXT)
-    job = RunJob(UTTERANCES, "회의.csv", plan, ModelSettings(base_url=server.base_url, api_key="sk-test-key"),
-                 engine="openai")
+    job = RunJob(
+        UTTERANCES, "회의.csv", plan, ModelSettings(base_url=server.base_url, api_key="sk-test-key"), engine="openai"
+    )
     store = Store(default_store_path())
     outcome = execute_sync(job, store=store, only=[0, 1])
     server.reset()
@@ -118,7 +138,8 @@ def test_a_run_cut_short_in_an_earlier_session_resumes_asking_only_the_missing_r
     wait_for_run(at)
     no_crash(at)
     assert sorted(last_user_text(b) for b in server.chat_requests()) == sorted(
-        f"<data>{t}</data>" for t in UTTERANCES[TEXT][2:])
+        f"<data>{t}</data>" for t in UTTERANCES[TEXT][2:]
+    )
     table = results(at)
     assert table[OUT].tolist() == [echo(t) for t in UTTERANCES[TEXT]] and set(table["status"]) == {"ok"}
     assert at.session_state["run"]["id"] == run_id

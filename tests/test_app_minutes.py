@@ -1,5 +1,6 @@
 """The summary page's map-reduce minutes against the local server: chunks, progress, the sidebar prompt in every
 request, citations shown from the table, action items edited and downloaded, coverage told honestly."""
+
 import io
 import json
 import re
@@ -7,20 +8,24 @@ import re
 import pandas as pd
 import pytest
 
-from core.chunking import clock
-from core.minutes_cite import citations
+from core.jobs.minutes import MinutesJob
+from core.minutes.citations import citations
+from core.minutes.transcript import clock
 from tests.app_support import downloads, new_app, no_crash, texts, upload, wait_until
-from tests.fake_openai import FakeOpenAI
-from tests.minutes_fakes import data_of, minutes_responder
+from testserver.minutes import data_of, minutes_responder
+from testserver.server import FakeOpenAI
 from ui import minutes as ui_minutes
-from core.jobs_minutes import MinutesJob
 
 PROMPT = "우리 팀 규칙: 존댓말로 씁니다. TEAM-RULES"
 ROW = re.compile(r"(?m)^#(\d+) ")
 SPEAKERS = ["김민수", "이지은", "박서준"]
-MEETING = pd.DataFrame({"start": [str(i * 30) for i in range(24)],
-                        "화자": [SPEAKERS[(i // 2) % 3] for i in range(24)],
-                        "발화": [f"{i + 1}번째 발화: 결제 일정과 배포 계획을 이야기합니다." for i in range(24)]})
+MEETING = pd.DataFrame(
+    {
+        "start": [str(i * 30) for i in range(24)],
+        "화자": [SPEAKERS[(i // 2) % 3] for i in range(24)],
+        "발화": [f"{i + 1}번째 발화: 결제 일정과 배포 계획을 이야기합니다." for i in range(24)],
+    }
+)
 
 
 def rows_in(body: dict) -> set[int]:
@@ -79,12 +84,12 @@ def test_minutes_are_written_chunk_by_chunk_then_merged_with_the_prompt_in_every
     chunks = len(found.chunks)
     assert chunks >= 3 and any(f"{chunks}개 조각으로 나눠" in c for c in texts(at.caption))
     maps, final = bodies[:-1], bodies[-1]
-    assert len(maps) == chunks and all(not b.get("stream") and b["response_format"]["type"] == "json_schema"
-                                       for b in maps)
+    assert len(maps) == chunks and all(
+        not b.get("stream") and b["response_format"]["type"] == "json_schema" for b in maps
+    )
     assert final["stream"] is True and not rows_in(final) and "[부분 #1–#" in data_of(final["messages"])
     assert set().union(*(rows_in(b) for b in maps)) == set(range(1, 25))  # every utterance reached the model
-    assert all(b["messages"][0]["role"] == "system" and b["messages"][0]["content"].startswith(PROMPT)
-               for b in bodies)
+    assert all(b["messages"][0]["role"] == "system" and b["messages"][0]["content"].startswith(PROMPT) for b in bodies)
     maps_seen = [s for s in stages if s[0] == "map"]
     assert [d for _, d, _ in maps_seen] == list(range(1, chunks + 1)) and {t for *_, t in maps_seen} == {chunks}
     assert ("final", 1, 1) in stages
@@ -100,8 +105,10 @@ def test_each_citation_shows_the_utterances_it_cites_from_the_table():
     cited = citations(markdown)
     assert cited and all(set(c.rows) <= set(range(1, 25)) for c in cited)
     sections = [e.label for e in at.expander if " — 항목 " in e.label]
-    assert sections[:2] == [f"요약 — 항목 {sum(c.section == '요약' for c in cited)}개",
-                            f"결정 사항 — 항목 {sum(c.section == '결정 사항' for c in cited)}개"]
+    assert sections[:2] == [
+        f"요약 — 항목 {sum(c.section == '요약' for c in cited)}개",
+        f"결정 사항 — 항목 {sum(c.section == '결정 사항' for c in cited)}개",
+    ]
     frames = [d.value for d in at.dataframe if "speaker" in d.value.columns]
     assert len(frames) == len(sections)
     shown = pd.concat(frames, ignore_index=True)
@@ -122,7 +129,9 @@ def test_action_items_are_edited_and_downloaded_and_survive_reruns_and_page_swit
     assert items["rows"].str.match(r"^#\d+").all() and (items["time"] != "").all()
     at.session_state[f"w.actions.{at.session_state['actions_version']}"] = {
         "edited_rows": {0: {"owner": "최유리", "due": "3월 4일"}},
-        "added_rows": [{"text": "=회의실 예약", "owner": "김민수", "rows": "#5"}], "deleted_rows": [1]}
+        "added_rows": [{"text": "=회의실 예약", "owner": "김민수", "rows": "#5"}],
+        "deleted_rows": [1],
+    }
     with downloads() as files:
         at.run()
     no_crash(at)

@@ -1,4 +1,5 @@
 """Whose runs a session sees: everything on a one-person app, only its own on a shared server or when logged in."""
+
 import os
 import subprocess
 import sys
@@ -6,12 +7,23 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.plan import row_plan
-from core.service import RunJob, execute_sync
+from core.rows.plan import row_plan
+from core.rows.service import RunJob, execute_sync
 from core.settings import ModelSettings
 from core.store import Store, default_store_path
-from tests.app_support import (APP, ROOT, TEXT, UTTERANCES, connect, cp949_csv, downloads, no_crash, texts, upload,
-                               wait_for_run)
+from tests.app_support import (
+    APP,
+    ROOT,
+    TEXT,
+    UTTERANCES,
+    connect,
+    cp949_csv,
+    downloads,
+    no_crash,
+    texts,
+    upload,
+    wait_for_run,
+)
 
 SESSION_ONLY = "🔒 이 브라우저 세션에서 한 실행만"
 THIS_COMPUTER = "🖥️ 이 컴퓨터에서 한 실행을 모두"
@@ -68,8 +80,13 @@ def test_on_a_shared_server_each_session_sees_and_reopens_only_its_own_run(serve
 
 
 def test_on_a_shared_server_a_run_cut_short_elsewhere_is_neither_offered_nor_listed(server, shared):
-    job = RunJob(UTTERANCES, "남의 회의.csv", row_plan(task="clean", text_column=TEXT),
-                 ModelSettings(base_url=server.base_url, api_key="sk-test-key"), engine="openai")
+    job = RunJob(
+        UTTERANCES,
+        "남의 회의.csv",
+        row_plan(task="clean", text_column=TEXT),
+        ModelSettings(base_url=server.base_url, api_key="sk-test-key"),
+        engine="openai",
+    )
     execute_sync(job, store=Store(default_store_path()), only=[0, 1])  # as the CLI leaves it: owned by "local"
     at = connect(session(), server.base_url).switch_page("pages/rows.py").run()
     no_crash(at)
@@ -84,9 +101,26 @@ def test_a_cli_run_shows_in_the_history_of_a_one_person_app(tmp_path):
     src = tmp_path / "어제.csv"
     UTTERANCES.to_csv(src, index=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_") and k != "TRANSCRIPT_STUDIO_SHARED"}
-    done = subprocess.run([sys.executable, "-m", "core", "run", str(src), "--task", "clean", "--engine", "offline",
-                           "--out", str(tmp_path / "out.csv")], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "run",
+            str(src),
+            "--task",
+            "clean",
+            "--engine",
+            "offline",
+            "--out",
+            str(tmp_path / "out.csv"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     at = history(session())
     no_crash(at)

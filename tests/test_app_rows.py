@@ -1,14 +1,28 @@
 """The rows page: template checks, dry run, a run against the local server, edits, stop, labels, the offline engine."""
+
 import io
 import json
 
 import openpyxl
 import pandas as pd
 
-from tests.app_support import (TEXT, UTTERANCES, connect, cp949_csv, downloads, echo, edit_cell, loaded, no_crash,
-                               results, texts, wait_for_run, wait_until)
-from tests.fake_openai import FakeOpenAI
-from tests.fake_openai_faults import last_user_text
+from tests.app_support import (
+    TEXT,
+    UTTERANCES,
+    connect,
+    cp949_csv,
+    downloads,
+    echo,
+    edit_cell,
+    loaded,
+    no_crash,
+    results,
+    texts,
+    wait_for_run,
+    wait_until,
+)
+from testserver.faults import last_user_text
+from testserver.server import FakeOpenAI
 
 OUT = "정리된 발화"
 
@@ -71,8 +85,12 @@ def test_edits_go_into_both_downloads_and_survive_page_switches(at):
     csv_bytes, mime = files[f"회의_{OUT}.csv"]
     assert mime == "text/csv" and csv_bytes.startswith(b"\xef\xbb\xbf")
     got = pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert got[OUT].tolist() == [echo(UTTERANCES[TEXT][0]), "다음 주 월요일까지 보고서를 보내 주세요.",
-                                 echo(UTTERANCES[TEXT][2]), echo(UTTERANCES[TEXT][3])]
+    assert got[OUT].tolist() == [
+        echo(UTTERANCES[TEXT][0]),
+        "다음 주 월요일까지 보고서를 보내 주세요.",
+        echo(UTTERANCES[TEXT][2]),
+        echo(UTTERANCES[TEXT][3]),
+    ]
     assert got[TEXT].tolist() == UTTERANCES[TEXT].tolist() and "_select" not in got.columns
     sheet = openpyxl.load_workbook(io.BytesIO(files[f"회의_{OUT}.xlsx"][0])).active
     column = [c.value for c in sheet[1]].index(OUT)
@@ -179,7 +197,9 @@ def test_a_custom_template_writes_to_its_own_column(at, server):
     at.text_input(key="w.custom_output").input("메모").run()
     at.button(key="b.run").click().run()
     wait_for_run(at)
-    assert results(at)["메모"].tolist() == [f"ECHO: {s}의 말: {t}" for s, t in zip(UTTERANCES["화자"], UTTERANCES[TEXT])]
+    assert results(at)["메모"].tolist() == [
+        f"ECHO: {s}의 말: {t}" for s, t in zip(UTTERANCES["화자"], UTTERANCES[TEXT])
+    ]
     assert all(b["messages"][0]["role"] == "user" for b in server.chat_requests())  # empty system prompt: none sent
 
 
@@ -191,7 +211,7 @@ def test_a_custom_output_name_that_is_an_input_column_is_refused(at, server):
 
 
 def test_a_changed_template_can_be_reset_to_the_preset(at):
-    reset = lambda: at.button(key="b.reset_template")  # noqa: E731
+    reset = lambda: at.button(key="b.reset_template")
     assert reset().disabled
     at.text_area(key="w.template.clean").input("{화자}: <data>{text}</data>").run()
     assert not reset().disabled

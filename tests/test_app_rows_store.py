@@ -1,13 +1,26 @@
 """The rows page over the run store: the quote, answers saved as they arrive, re-runs that keep hand edits, the
 budget and resume, packing."""
-from core.plan import row_plan
-from core.quote import quote_rows
-from core.runner import table_rows
+
+from core.rows.plan import row_plan
+from core.rows.quote import quote_rows
+from core.rows.runner import table_rows
 from core.store import Store, default_store_path
-from tests.app_support import (TEXT, UTTERANCES, connect, echo, edit_cell, loaded, metric, no_crash, results, texts,
-                               wait_for_run, wait_until)
-from tests.fake_openai import FakeOpenAI
-from tests.fake_openai_faults import last_user_text
+from tests.app_support import (
+    TEXT,
+    UTTERANCES,
+    connect,
+    echo,
+    edit_cell,
+    loaded,
+    metric,
+    no_crash,
+    results,
+    texts,
+    wait_for_run,
+    wait_until,
+)
+from testserver.faults import last_user_text
+from testserver.server import FakeOpenAI
 
 OUT = "정리된 발화"
 
@@ -22,7 +35,10 @@ def test_the_quote_before_run_is_core_quote_and_stored_answers_are_not_asked_aga
     plan = row_plan(task="clean", text_column=TEXT)
     want = quote_rows(table_rows(UTTERANCES, TEXT), plan.spec, model="gpt-4o-mini", max_tokens=1024, rpm=30)
     assert metric(at, "요청 수") == "4" and want.exact
-    assert metric(at, "입력 토큰") == f"{want.input_tokens:,}" and metric(at, "출력 토큰 (예상)") == f"{want.output_tokens:,}"
+    assert (
+        metric(at, "입력 토큰") == f"{want.input_tokens:,}"
+        and metric(at, "출력 토큰 (예상)") == f"{want.output_tokens:,}"
+    )
     assert metric(at, "예상 비용") == f"${want.cost:,.4f}" and metric(at, "Batch API라면") == f"${want.batch_cost:,.4f}"
     assert metric(at, "최소 소요 시간") == "8s" == f"{want.seconds_at_limits:.0f}s"
     assert server.chat_requests() == []
@@ -67,7 +83,8 @@ def test_re_running_failed_rows_leaves_hand_edited_rows_alone():
         at.button(key="b.rerun_failed").click().run()
         wait_for_run(at)
         assert sorted(last_user_text(b) for b in srv.chat_requests()) == sorted(
-            f"<data>{UTTERANCES[TEXT][i]}</data>" for i in (0, 2, 3))
+            f"<data>{UTTERANCES[TEXT][i]}</data>" for i in (0, 2, 3)
+        )
         table = results(at)
         assert table[OUT][1] == "직접 쓴 답" and table["status"][[0, 2, 3]].tolist() == ["ok"] * 3
         store, run_id = stored(at)
@@ -85,7 +102,10 @@ def test_rows_whose_template_changed_are_re_run_and_edits_kept_unless_replaced(a
     at.button(key="b.rerun_changed").click().run()
     wait_for_run(at)
     assert len(server.chat_requests()) == 3
-    assert results(at)[OUT].tolist() == ["내가 고친 첫 줄", *(f"ECHO: 다듬기: <data>{t}</data>" for t in UTTERANCES[TEXT][1:])]
+    assert results(at)[OUT].tolist() == [
+        "내가 고친 첫 줄",
+        *(f"ECHO: 다듬기: <data>{t}</data>" for t in UTTERANCES[TEXT][1:]),
+    ]
     at.checkbox(key="w.replace_edits").check().run()
     assert at.button(key="b.rerun_changed").label == "템플릿이 바뀐 1행 다시 실행"
     at.button(key="b.rerun_changed").click().run()
@@ -97,7 +117,7 @@ def test_rows_whose_template_changed_are_re_run_and_edits_kept_unless_replaced(a
 
 def test_a_budget_holds_back_rows_with_a_reason_and_resume_sends_only_those(at, server):
     at.number_input(key="w.max_tokens").set_value(16_000).run()  # worst case ≈ $0.0096 a request
-    at.number_input(key="w.budget").set_value(0.02).run()       # room for two requests in flight
+    at.number_input(key="w.budget").set_value(0.02).run()  # room for two requests in flight
     assert any("예산 $0.0200을 넘을 수 있습니다" in w for w in texts(at.warning))
     at.button(key="b.run").click().run()
     wait_for_run(at)
@@ -112,7 +132,8 @@ def test_a_budget_holds_back_rows_with_a_reason_and_resume_sends_only_those(at, 
     at.button(key="b.resume").click().run()
     wait_for_run(at)
     assert sorted(last_user_text(b) for b in server.chat_requests()) == sorted(
-        f"<data>{t}</data>" for t in UTTERANCES[TEXT][2:])
+        f"<data>{t}</data>" for t in UTTERANCES[TEXT][2:]
+    )
     assert results(at)["status"].tolist() == ["ok"] * 4 and "b.resume" not in [b.key for b in at.button]
 
 

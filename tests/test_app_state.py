@@ -1,13 +1,26 @@
 """Session state: one place, survives page switches and reruns, per-session only; the UI languages."""
+
 import re
 import tomllib
 
 import pytest
 
 from core.store import Store, default_store_path
-from tests.app_support import (ROOT, TEXT, UTTERANCES, connect, cp949_csv, downloads, loaded, new_app, no_crash,
-                               texts, upload, wait_for_run)
-from tests.fake_openai import FakeOpenAI
+from tests.app_support import (
+    ROOT,
+    TEXT,
+    UTTERANCES,
+    connect,
+    cp949_csv,
+    downloads,
+    loaded,
+    new_app,
+    no_crash,
+    texts,
+    upload,
+    wait_for_run,
+)
+from testserver.server import FakeOpenAI
 from ui import state as S
 from ui.i18n import LOCALES
 
@@ -18,8 +31,10 @@ def app_sources() -> list:
     return [ROOT / "app.py", *(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")]
 
 
-@pytest.mark.parametrize("locale, title", [(None, "파일 올리기"), ("ko-KR", "파일 올리기"), ("en-US", "Upload"),
-                                           ("en-GB", "Upload"), ("ja-JP", "Upload")])
+@pytest.mark.parametrize(
+    "locale, title",
+    [(None, "파일 올리기"), ("ko-KR", "파일 올리기"), ("en-US", "Upload"), ("en-GB", "Upload"), ("ja-JP", "Upload")],
+)
 def test_the_language_follows_the_browser_locale_else_korean(locale, title):
     at = new_app(**({"locale": locale} if locale else {}))
     no_crash(at)
@@ -69,7 +84,7 @@ def test_settings_prompt_upload_and_results_survive_page_switches():
 
 def test_each_task_keeps_its_own_prompt_and_reset_restores_the_preset():
     at = loaded()
-    reset = lambda: at.button(key="b.reset_system")  # noqa: E731
+    reset = lambda: at.button(key="b.reset_system")
     assert at.sidebar.text_area[0].value.startswith(CLEAN_DEFAULT_START) and reset().disabled
     at.sidebar.text_area[0].input("정리용 내 프롬프트").run()
     assert not reset().disabled
@@ -108,14 +123,16 @@ def test_state_keys_are_declared_once_and_never_clash_with_widget_keys():
     assert set(plain) - {S.LANG} == set(S.DEFAULTS)
     assert not [k for k in plain if re.match(r"^[wbd]\.", k)]
     source = "\n".join(p.read_text(encoding="utf-8") for p in app_sources())
-    assert not re.search(r"session_state\[\s*[\"']", source.replace("st.session_state[widget]", "")), \
+    assert not re.search(r"session_state\[\s*[\"']", source.replace("st.session_state[widget]", "")), (
         "pages and helpers use the key constants, not string literals"
+    )
 
 
 def flat(path) -> dict[str, str]:
     def walk(table, prefix=""):
         for key, value in table.items():
             yield from walk(value, f"{prefix}{key}.") if isinstance(value, dict) else [(prefix + key, value)]
+
     with open(path, "rb") as fh:
         return dict(walk(tomllib.load(fh)))
 
@@ -123,7 +140,7 @@ def flat(path) -> dict[str, str]:
 def test_both_languages_have_the_same_strings_with_the_same_placeholders():
     ko, en = flat(LOCALES / "ko.toml"), flat(LOCALES / "en.toml")
     assert set(ko) == set(en)
-    fields = lambda s: sorted(re.findall(r"(?<!\{)\{(\w*)[^{}]*\}(?!\})", s))  # noqa: E731
+    fields = lambda s: sorted(re.findall(r"(?<!\{)\{(\w*)[^{}]*\}(?!\})", s))
     assert {k: fields(v) for k, v in ko.items()} == {k: fields(v) for k, v in en.items()}
     source = "\n".join(p.read_text(encoding="utf-8") for p in app_sources())
     used = set(re.findall(r"\bt\(\"([a-z_]+\.[a-z_]+)\"", source))
@@ -161,8 +178,11 @@ PLANTED = "sk-proj-PLANTEDuiKey0123456789abcdefXYZ"
 
 def shown_text(at) -> str:
     """Everything the page shows as text or data, except the password box itself."""
-    parts = [str(e.value) for kind in ("error", "warning", "info", "success", "caption", "markdown", "code",
-                                       "metric", "text_area") for e in at.get(kind)]
+    parts = [
+        str(e.value)
+        for kind in ("error", "warning", "info", "success", "caption", "markdown", "code", "metric", "text_area")
+        for e in at.get(kind)
+    ]
     parts += [t.value.to_csv() for t in at.get("arrow_data_frame")]
     return "\n".join(parts)
 
@@ -177,8 +197,9 @@ def test_a_typed_key_appears_nowhere_but_on_the_wire(caplog, capfd):
         with downloads() as files:
             at.run()
     out, err = capfd.readouterr()
-    written = shown_text(at) + out + err + caplog.text + "".join(d.decode("utf-8", "replace")
-                                                                for d, _ in files.values())
+    written = (
+        shown_text(at) + out + err + caplog.text + "".join(d.decode("utf-8", "replace") for d, _ in files.values())
+    )
     assert files and PLANTED not in written and PLANTED[8:20] not in written
     stored = b"".join(f.read_bytes() for f in default_store_path().parent.glob("runs.sqlite3*"))
     assert stored and PLANTED[8:20].encode() not in stored  # the run store keeps settings, never the key

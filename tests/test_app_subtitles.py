@@ -1,8 +1,9 @@
 """Subtitle sources on the rows page: cleaned .srt and .vtt downloads keep the original timings and the edits."""
+
 from core.loaders import load_bytes
 from tests.app_support import connect, downloads, edit_cell, loaded, wait_for_run
-from tests.fake_openai import FakeOpenAI
-from tests.fake_openai_faults import last_user_text
+from testserver.faults import last_user_text
+from testserver.server import FakeOpenAI
 
 OUT = "정리된 발화"
 
@@ -18,7 +19,7 @@ SRT = """1
 3
 01:02:03,004 --> 01:02:05,000
 마지막 안건입니다
-""".encode("utf-8")
+""".encode()
 
 
 def tidied(body: dict) -> str:

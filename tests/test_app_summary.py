@@ -1,17 +1,17 @@
 """The summary page: minutes streamed from the local server, edited, downloaded; failures in plain words; offline,
 an extractive summary that says what it is."""
+
 import json
 import re
 import socket
 
 import pytest
 
-from core.engines import ENGINES
-from tests.app_support import (TEXT, UTTERANCES, connect, cp949_csv, downloads, new_app, no_crash, texts,
-                               upload)
-from tests.fake_openai import FakeOpenAI
-from tests.minutes_fakes import data_of, minutes_responder
-from core.jobs_minutes import MinutesJob
+from core.engines.factory import ENGINES
+from core.jobs.minutes import MinutesJob
+from tests.app_support import TEXT, UTTERANCES, connect, cp949_csv, downloads, new_app, no_crash, texts, upload
+from testserver.minutes import data_of, minutes_responder
+from testserver.server import FakeOpenAI
 
 PROMPT = "회의록을 짧게 쓰세요. MINUTES-PROMPT"
 BULLET = re.compile(r"(?m)^- .+ \[#\d+[^\]]*\]$")

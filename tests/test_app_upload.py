@@ -1,11 +1,10 @@
 """The upload page: reading files, the sheet picker, encoding and size, column mapping, samples, bad files."""
+
 import pandas as pd
 import pytest
 
+from tests.app_support import ROOT, SPEAKER, TEXT, UTTERANCES, cp949_csv, new_app, no_crash, texts, upload, workbook
 from ui.upload import extensions
-
-from tests.app_support import (ROOT, SPEAKER, TEXT, UTTERANCES, cp949_csv, new_app, no_crash, texts, upload,
-                               workbook)
 
 SAMPLES = ROOT / "sample_data"
 
@@ -42,8 +41,12 @@ def test_column_mapping_is_kept_in_plain_state():
 
 def test_workbook_sheet_picker_reads_the_chosen_sheet():
     memo = pd.DataFrame({"메모": ["다음 회의는 금요일", "예산안 초안 공유"]})
-    at = upload(new_app(), "회의.xlsx", workbook({"발화목록": UTTERANCES, "메모": memo}),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at = upload(
+        new_app(),
+        "회의.xlsx",
+        workbook({"발화목록": UTTERANCES, "메모": memo}),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     no_crash(at)
     picker = at.selectbox(key=[k for k in at.session_state if k.startswith("w.sheet.")][0])
     assert picker.options == ["발화목록", "메모"] and picker.value == "발화목록"
@@ -91,8 +94,9 @@ def test_the_sample_button_loads_a_sample_file():
     assert len(at.session_state["table"].df) > 0 and at.dataframe
 
 
-@pytest.mark.parametrize("name", ["meeting_ko.txt", "utterances_ko.xlsx", "utterances_ko_cp949.csv", "meeting_en.txt",
-                                  "meeting_ko_zoom.vtt"])
+@pytest.mark.parametrize(
+    "name", ["meeting_ko.txt", "utterances_ko.xlsx", "utterances_ko_cp949.csv", "meeting_en.txt", "meeting_ko_zoom.vtt"]
+)
 def test_every_sample_loads_cleanly(name):
     if not (SAMPLES / name).exists():
         pytest.fail(f"sample_data/{name} is missing")

@@ -1,14 +1,16 @@
 """The whole story in real Chromium: upload a CP949 CSV, change the system prompt, run 대본 정리,
 fix one answer by hand, download the CSV, and check the file and what the server received."""
+
 import io
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from core.store import ENV_STORE
 from tests.browser_support import ROOT, chromium_path, korean_page, settled, streamlit_app
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 pytestmark = pytest.mark.browser
 SAMPLE = ROOT / "sample_data" / "utterances_ko_cp949.csv"
@@ -17,8 +19,9 @@ EDIT = "손으로 고친 답입니다."
 OUT = "정리된 발화"
 
 if chromium_path() is None:
-    pytest.skip("Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        "Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)", allow_module_level=True
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
 expect.set_options(timeout=20_000)  # two cores shared by Chromium, Streamlit and the test server
@@ -33,8 +36,9 @@ def server():
 @pytest.fixture(scope="module")
 def app_url(server, tmp_path_factory):
     store = tmp_path_factory.mktemp("store") / "runs.sqlite3"  # never the user's run store
-    with streamlit_app({"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-browser-test",
-                        ENV_STORE: str(store)}) as url:
+    with streamlit_app(
+        {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-browser-test", ENV_STORE: str(store)}
+    ) as url:
         yield url
 
 
@@ -42,7 +46,6 @@ def app_url(server, tmp_path_factory):
 def page(app_url):
     with korean_page(app_url) as page:
         yield page
-
 
 
 def upload_sample(page) -> pd.DataFrame:
@@ -97,7 +100,7 @@ def test_cp949_upload_prompt_run_edit_download(page, server):
 
     with page.expect_download() as download:
         page.get_by_test_id("stDownloadButton").filter(has_text="CSV").get_by_role("button").click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
 
     assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to show Korean"
     got = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, keep_default_na=False)

@@ -1,21 +1,23 @@
 """Minutes in real Chromium: the page shows how far the map step is while requests are answered (the minutes are
 written in the background: a page switch does not stop them), the minutes appear, and a section's sources show the
 utterances from the table."""
+
 import re
 
 import pandas as pd
 import pytest
 
 from tests.browser_support import ROOT, chromium_path, korean_page, settled, streamlit_app
-from tests.fake_openai import FakeOpenAI
-from tests.minutes_fakes import minutes_responder
+from testserver.minutes import minutes_responder
+from testserver.server import FakeOpenAI
 
 pytestmark = pytest.mark.browser
 SAMPLE = ROOT / "sample_data" / "utterances_ko_cp949.csv"
 
 if chromium_path() is None:
-    pytest.skip("Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        "Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)", allow_module_level=True
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
 
@@ -36,7 +38,6 @@ def app_url(server):
 def page(app_url):
     with korean_page(app_url) as page:
         yield page
-
 
 
 def type_number(page, where, label: str, value: int) -> None:
@@ -72,7 +73,8 @@ def test_the_map_step_shows_progress_then_the_minutes_and_their_sources(page, se
     done = page.get_by_text(re.compile(rf"^녹취록의 발화 {len(table)}개를 모두 읽고 썼습니다"))
     expect(progress.or_(done)).to_be_visible()  # still going after the switch, or already folded in
     expect(page.get_by_text(re.compile(rf"^녹취록의 발화 {len(table)}개를 모두 읽고 썼습니다"))).to_be_visible(
-        timeout=60_000)
+        timeout=60_000
+    )
     settled(page)
     assert len(server.chat_requests()) == chunks + 1
 

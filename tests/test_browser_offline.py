@@ -1,5 +1,6 @@
 """The first run of a newcomer with no API key, in real Chromium: the offline banner, "try the sample", 대본 정리 and
 an extractive summary with row numbers — all without a request leaving the machine."""
+
 import re
 
 import pytest

@@ -1,28 +1,48 @@
 """Chunking by exact token budgets: turns kept whole, long turns cut at utterances then sentences, overlap,
 rows and times tracked, empty input."""
+
 import pandas as pd
 import pytest
 
-from core.chunking import (Utterance, build_chunks, chunk_transcript, context_window, default_chunk_tokens,
-                           utterances)
+from core.engines.tokens import count_text
 from core.errors import ConfigError, TemplateError
-from core.tokens import count_text
+from core.minutes.chunking import (
+    Utterance,
+    build_chunks,
+    chunk_transcript,
+    context_window,
+    default_chunk_tokens,
+    utterances,
+)
 
 MODEL = "gpt-4o-mini"
-LONG_TURN = [("박", f"{i}번째로 결제 화면 일정이 늦어지는 이유를 설명드리면 외주 검수가 밀렸기 때문입니다.")
-             for i in range(12)]
+LONG_TURN = [
+    ("박", f"{i}번째로 결제 화면 일정이 늦어지는 이유를 설명드리면 외주 검수가 밀렸기 때문입니다.") for i in range(12)
+]
 
 
 def table(turns, times=True):
-    rows = [{"start": str(i * 10) if times else "", "end": str(i * 10 + 8) if times else "", "speaker": who,
-             "text": text} for i, (who, text) in enumerate(turns)]
+    rows = [
+        {"start": str(i * 10) if times else "", "end": str(i * 10 + 8) if times else "", "speaker": who, "text": text}
+        for i, (who, text) in enumerate(turns)
+    ]
     return pd.DataFrame(rows, dtype=str)
 
 
-MEETING = table([("김", "안녕하세요 회의 시작하겠습니다"), ("김", "오늘 안건은 두 가지입니다"), ("이", "네 좋습니다"),
-                 ("박", "일정 얘기부터 하죠"), ("박", "결제 화면이 늦어집니다"), ("박", "일주일 정도요"),
-                 ("김", "그럼 2차 배포로 미루죠"), ("이", "동의합니다"), ("최", "예산은 다음 주에 보죠"),
-                 ("최", "제가 표를 만들어 오겠습니다")])
+MEETING = table(
+    [
+        ("김", "안녕하세요 회의 시작하겠습니다"),
+        ("김", "오늘 안건은 두 가지입니다"),
+        ("이", "네 좋습니다"),
+        ("박", "일정 얘기부터 하죠"),
+        ("박", "결제 화면이 늦어집니다"),
+        ("박", "일주일 정도요"),
+        ("김", "그럼 2차 배포로 미루죠"),
+        ("이", "동의합니다"),
+        ("최", "예산은 다음 주에 보죠"),
+        ("최", "제가 표를 만들어 오겠습니다"),
+    ]
+)
 CASES = {  # name: (table, budget, overlap)
     "all in one chunk": (MEETING, 5000, 0),
     "small turns, tight budget": (MEETING, 40, 0),
@@ -47,8 +67,9 @@ def turn_ids(df):
 @pytest.mark.parametrize("name", CASES)
 def test_chunks_keep_every_row_once_in_order_within_the_exact_budget(name):
     df, budget, overlap = CASES[name]
-    chunks = chunk_transcript(df, model=MODEL, text_column="text", speaker_column="speaker", chunk_tokens=budget,
-                              overlap=overlap)
+    chunks = chunk_transcript(
+        df, model=MODEL, text_column="text", speaker_column="speaker", chunk_tokens=budget, overlap=overlap
+    )
     body = [u.row for c in chunks for u in c.utterances]
     assert sorted(set(body)) == list(range(1, len(df) + 1)) and body == sorted(body)
     for chunk in chunks:
@@ -59,8 +80,9 @@ def test_chunks_keep_every_row_once_in_order_within_the_exact_budget(name):
 @pytest.mark.parametrize("name", CASES)
 def test_a_turn_that_fits_the_budget_is_never_split(name):
     df, budget, overlap = CASES[name]
-    chunks = chunk_transcript(df, model=MODEL, text_column="text", speaker_column="speaker", chunk_tokens=budget,
-                              overlap=overlap)
+    chunks = chunk_transcript(
+        df, model=MODEL, text_column="text", speaker_column="speaker", chunk_tokens=budget, overlap=overlap
+    )
     utts, turns = utterances(df, "text", "speaker", MODEL), turn_ids(df)
     for turn in set(turns.values()):
         lines = [u.line for u in utts if turns[u.row] == turn]
@@ -87,11 +109,15 @@ def test_a_long_turn_is_split_at_utterances_first():
     assert all(u.part == 0 for c in chunks for u in c.utterances)  # each utterance fits, so none is cut
 
 
-@pytest.mark.parametrize("text, budget, boundary", [
-    ("첫 문장은 결제 일정 이야기입니다. " * 120, 100, "."),
-    ("마침표 없이 길게 이어지는 발화에서 결제 일정 이야기를 합니다 " * 120, 100, "다"),
-    ("띄어쓰기도문장부호도없는아주긴발화" * 200, 80, None),
-], ids=["sentences", "korean endings", "characters"])
+@pytest.mark.parametrize(
+    "text, budget, boundary",
+    [
+        ("첫 문장은 결제 일정 이야기입니다. " * 120, 100, "."),
+        ("마침표 없이 길게 이어지는 발화에서 결제 일정 이야기를 합니다 " * 120, 100, "다"),
+        ("띄어쓰기도문장부호도없는아주긴발화" * 200, 80, None),
+    ],
+    ids=["sentences", "korean endings", "characters"],
+)
 def test_one_huge_utterance_is_cut_at_sentences_else_words_else_characters(text, budget, boundary):
     df = pd.DataFrame({"start": ["65"], "end": ["3900"], "speaker": ["김"], "text": [text]})
     chunks = chunk_transcript(df, model=MODEL, text_column="text", speaker_column="speaker", chunk_tokens=budget)
@@ -110,14 +136,19 @@ def test_overlap_repeats_the_end_of_the_previous_chunk_as_context_only():
     chunks = build_chunks(utts, 60, MODEL, overlap=2)
     assert chunks[0].context == () and len(chunks) > 2
     for prev, chunk in zip(chunks, chunks[1:]):
-        assert chunk.context == prev.utterances[len(prev.utterances) - len(chunk.context):]
+        assert chunk.context == prev.utterances[len(prev.utterances) - len(chunk.context) :]
         assert chunk.text.startswith("\n".join(u.line for u in chunk.context))
         assert not set(chunk.rows) & {u.row for u in chunk.context}
     assert any(c.context for c in chunks)
 
 
 def test_overlap_gives_way_to_a_whole_turn():
-    big = table([("김", "짧게 시작합니다"), ("이", "이번 발화는 예산과 일정과 인력 문제를 모두 한 번에 길게 설명하는 발화입니다")])
+    big = table(
+        [
+            ("김", "짧게 시작합니다"),
+            ("이", "이번 발화는 예산과 일정과 인력 문제를 모두 한 번에 길게 설명하는 발화입니다"),
+        ]
+    )
     utts = utterances(big, "text", "speaker", MODEL)
     budget = utts[1].tokens + 1
     chunks = build_chunks(utts, budget, MODEL, overlap=1)
@@ -137,8 +168,10 @@ def test_chunks_know_their_rows_and_times():
 def test_without_speakers_or_times_every_utterance_is_its_own_unit():
     df = pd.DataFrame({"text": ["첫째 줄입니다", None, "둘째 줄입니다", "  "]})
     utts = utterances(df, "text", None, MODEL)
-    assert [(u.row, u.speaker, u.start, u.line) for u in utts] == [(1, "", "", "#1 첫째 줄입니다"),
-                                                                     (3, "", "", "#3 둘째 줄입니다")]
+    assert [(u.row, u.speaker, u.start, u.line) for u in utts] == [
+        (1, "", "", "#1 첫째 줄입니다"),
+        (3, "", "", "#3 둘째 줄입니다"),
+    ]
     assert [c.rows for c in build_chunks(utts, utts[0].tokens, MODEL)] == [(1,), (3,)]
 
 
@@ -156,14 +189,24 @@ def test_a_missing_column_or_an_impossible_budget_is_refused():
         build_chunks([], 0, MODEL)
 
 
-@pytest.mark.parametrize("model, window, budget", [
-    ("gpt-4o-mini", 128000, 12000), ("gpt-4.1-mini", 1047576, 12000), ("gpt-4", 8192, 2048),
-    ("gpt-3.5-turbo", 16385, 4096), ("openai/gpt-4o-2024-08-06", 128000, 12000), ("llama3.1:8b", 8192, 2048),
-])
+@pytest.mark.parametrize(
+    "model, window, budget",
+    [
+        ("gpt-4o-mini", 128000, 12000),
+        ("gpt-4.1-mini", 1047576, 12000),
+        ("gpt-4", 8192, 2048),
+        ("gpt-3.5-turbo", 16385, 4096),
+        ("openai/gpt-4o-2024-08-06", 128000, 12000),
+        ("llama3.1:8b", 8192, 2048),
+    ],
+)
 def test_the_default_budget_follows_the_models_context_window(model, window, budget):
     assert context_window(model) == window and default_chunk_tokens(model) == budget
 
 
 def test_token_counts_are_of_the_line_the_model_sees():
     u = utterances(MEETING, "text", "speaker", MODEL)[0]
-    assert isinstance(u, Utterance) and u.tokens == count_text("#1 [00:00] 김: 안녕하세요 회의 시작하겠습니다", MODEL).tokens
+    assert (
+        isinstance(u, Utterance)
+        and u.tokens == count_text("#1 [00:00] 김: 안녕하세요 회의 시작하겠습니다", MODEL).tokens
+    )

@@ -1,4 +1,5 @@
 """`python -m core` end to end: real files, the real openai client, our local server over HTTP."""
+
 import io
 import os
 import subprocess
@@ -9,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
@@ -32,8 +33,15 @@ def cli(*args, server=None, env_extra=None, timeout=60):
     if server is not None:
         env |= {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.base_url}
     env |= env_extra or {}
-    return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 def read_csv(path):
@@ -49,19 +57,36 @@ def test_tasks_lists_the_presets():
 
 def test_cp949_csv_runs_each_row_with_its_own_request_and_the_given_system_prompt(server, tmp_path):
     src = tmp_path / "발화.csv"
-    rows = ["번호,화자,발화", "1,김민수,음 그러니까 회의를 시작할게요", "2,이지은,=SUM(A1) 같은 건 빼주세요",
-            "3,박서준,\"네, 좋습니다\""]
+    rows = [
+        "번호,화자,발화",
+        "1,김민수,음 그러니까 회의를 시작할게요",
+        "2,이지은,=SUM(A1) 같은 건 빼주세요",
+        '3,박서준,"네, 좋습니다"',
+    ]
     src.write_bytes("\r\n".join(rows).encode("cp949"))
     out_path = tmp_path / "out.csv"
-    res = cli("run", src, "--task", "clean", "--system", "정리 지침 ABC", "--concurrency", "2",
-              "--out", out_path, server=server)
+    res = cli(
+        "run",
+        src,
+        "--task",
+        "clean",
+        "--system",
+        "정리 지침 ABC",
+        "--concurrency",
+        "2",
+        "--out",
+        out_path,
+        server=server,
+    )
     assert res.returncode == 0, res.stderr
     df = read_csv(out_path)
     assert list(df.columns) == ["번호", "화자", "발화", "정리된 발화", "status", "error"]
     assert df["발화"].tolist()[0] == "음 그러니까 회의를 시작할게요"
     assert df["정리된 발화"].tolist() == [
         "ECHO: <data>음 그러니까 회의를 시작할게요</data>",
-        "ECHO: <data>=SUM(A1) 같은 건 빼주세요</data>", "ECHO: <data>네, 좋습니다</data>"]
+        "ECHO: <data>=SUM(A1) 같은 건 빼주세요</data>",
+        "ECHO: <data>네, 좋습니다</data>",
+    ]
     assert df["발화"][1] == "'=SUM(A1) 같은 건 빼주세요"
     bodies = server.chat_requests()
     assert len(bodies) == 3 and {b["messages"][0]["content"] for b in bodies} == {"정리 지침 ABC"}
@@ -80,8 +105,19 @@ def test_xlsx_sheet_by_name_and_custom_template_to_xlsx(server, tmp_path):
     ws.append(["이", "두 번째"])
     wb.save(src)
     out_path = tmp_path / "out.xlsx"
-    res = cli("run", src, "--sheet", "발화목록", "--template", "{화자}: {발화}", "--output-column", "답",
-              "--out", out_path, server=server)
+    res = cli(
+        "run",
+        src,
+        "--sheet",
+        "발화목록",
+        "--template",
+        "{화자}: {발화}",
+        "--output-column",
+        "답",
+        "--out",
+        out_path,
+        server=server,
+    )
     assert res.returncode == 0, res.stderr
     ws_out = openpyxl.load_workbook(out_path).active
     values = [[c.value for c in row] for row in ws_out.iter_rows()]
@@ -98,16 +134,19 @@ def test_some_rows_failed_exits_1_and_still_writes_the_file(server, tmp_path):
     assert read_csv(out_path)["status"].tolist() == ["ok", "failed"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["run", "sample.csv", "--template", "{없는열}", "--out", "o.csv"], "{없는열}"),
-    (["run", "missing.csv", "--task", "clean", "--out", "o.csv"], "missing.csv"),
-    (["run", "sample.csv", "--task", "nope", "--out", "o.csv"], "No task named"),
-    (["run", "sample.csv", "--task", "clean", "--out", "o.json"], ".csv or .xlsx"),
-    (["run", "sample.csv", "--task", "clean"], "--out"),
-    (["run", "sample.csv", "--out", "o.csv"], "--task"),
-    (["run", "empty.csv", "--task", "clean", "--out", "o.csv"], "empty"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "sample.csv", "--template", "{없는열}", "--out", "o.csv"], "{없는열}"),
+        (["run", "missing.csv", "--task", "clean", "--out", "o.csv"], "missing.csv"),
+        (["run", "sample.csv", "--task", "nope", "--out", "o.csv"], "No task named"),
+        (["run", "sample.csv", "--task", "clean", "--out", "o.json"], ".csv or .xlsx"),
+        (["run", "sample.csv", "--task", "clean"], "--out"),
+        (["run", "sample.csv", "--out", "o.csv"], "--task"),
+        (["run", "empty.csv", "--task", "clean", "--out", "o.csv"], "empty"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_input_exits_2_briefly_and_sends_nothing(server, tmp_path, args, message):
     (tmp_path / "sample.csv").write_text("발화\n안녕\n", encoding="utf-8")
     (tmp_path / "empty.csv").write_bytes(b"")
@@ -141,19 +180,38 @@ def test_template_and_system_from_files(server, tmp_path):
     src.write_text("발화\n하나\n", encoding="utf-8")
     (tmp_path / "t.txt").write_bytes("요청: {발화}".encode("cp949"))
     (tmp_path / "s.txt").write_text("파일에서 온 시스템", encoding="utf-8")
-    res = cli("run", src, "--template", f"@{tmp_path / 't.txt'}", "--system", f"@{tmp_path / 's.txt'}",
-              "--out", tmp_path / "o.csv", server=server)
+    res = cli(
+        "run",
+        src,
+        "--template",
+        f"@{tmp_path / 't.txt'}",
+        "--system",
+        f"@{tmp_path / 's.txt'}",
+        "--out",
+        tmp_path / "o.csv",
+        server=server,
+    )
     assert res.returncode == 0, res.stderr
     body = server.chat_requests()[0]
-    assert body["messages"] == [{"role": "system", "content": "파일에서 온 시스템"},
-                                {"role": "user", "content": "요청: 하나"}]
+    assert body["messages"] == [
+        {"role": "system", "content": "파일에서 온 시스템"},
+        {"role": "user", "content": "요청: 하나"},
+    ]
 
 
 def test_redirected_output_is_utf8_whatever_the_locale(tmp_path):
     src = tmp_path / "m.txt"
     src.write_text("김민수: 안녕하세요\n", encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "core", "summarize", str(src)], cwd=ROOT, capture_output=True,
-                         env={**{k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")},
-                              "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-m", "core", "summarize", str(src)],
+        cwd=ROOT,
+        capture_output=True,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")},
+            "PYTHONIOENCODING": "cp1252",
+            "PYTHONUTF8": "0",
+        },
+        timeout=60,
+    )
     assert res.returncode == 0, res.stderr
     assert "안녕하세요" in res.stdout.decode("utf-8") and "대본 정리" in res.stderr.decode("utf-8")

@@ -1,4 +1,5 @@
 """`python -m core summarize`: map-reduce minutes over HTTP, JSON and action items out, the offline summary."""
+
 import io
 import json
 import re
@@ -6,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from tests.fake_openai import FakeOpenAI
-from tests.minutes_fakes import minutes_responder
 from tests.test_cli import cli
+from testserver.minutes import minutes_responder
+from testserver.server import FakeOpenAI
 
 
 def meeting(path, n=60):
@@ -33,13 +34,28 @@ def fresh(server):
 
 def test_chunked_minutes_cite_rows_and_every_request_leads_with_the_system_prompt(server, tmp_path):
     out = tmp_path / "minutes.md"
-    res = cli("summarize", meeting(tmp_path / "m.csv"), "--chunk-tokens", "300", "--system", "회의록 지침 XYZ",
-              "--out", out, "--no-store", server=server)
+    res = cli(
+        "summarize",
+        meeting(tmp_path / "m.csv"),
+        "--chunk-tokens",
+        "300",
+        "--system",
+        "회의록 지침 XYZ",
+        "--out",
+        out,
+        "--no-store",
+        server=server,
+    )
     assert res.returncode == 0, res.stderr
     bodies = server.chat_requests()
     assert len(bodies) > 3 and all(b["messages"][0]["content"].startswith("회의록 지침 XYZ") for b in bodies)
-    seen = {int(r) for b in bodies for m in b["messages"] if m["role"] == "user"
-            for r in re.findall(r"(?m)^#(\d+) ", m["content"])}
+    seen = {
+        int(r)
+        for b in bodies
+        for m in b["messages"]
+        if m["role"] == "user"
+        for r in re.findall(r"(?m)^#(\d+) ", m["content"])
+    }
     assert seen == set(range(1, 61))
     text = out.read_text(encoding="utf-8")
     assert re.search(r"#\d+", text) and "60/60 utterances reached the model" in res.stderr
@@ -47,8 +63,7 @@ def test_chunked_minutes_cite_rows_and_every_request_leads_with_the_system_promp
 
 def test_json_and_action_items_come_out_structured(server, tmp_path):
     actions = tmp_path / "actions.csv"
-    res = cli("summarize", meeting(tmp_path / "m.csv", 20), "--json", "--actions", actions, "--no-store",
-              server=server)
+    res = cli("summarize", meeting(tmp_path / "m.csv", 20), "--json", "--actions", actions, "--no-store", server=server)
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["coverage"]["complete"] and data["minutes"]["action_items"]
@@ -65,11 +80,14 @@ def test_markdown_streams_to_stdout_and_a_short_meeting_is_one_request(server, t
     assert "#1" in res.stdout or "#6" in res.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--chunk-tokens", "0"), "--chunk-tokens must be at least 1"),
-    (("--out", "x.docx"), "--out must end in .md, .txt or .json"),
-    (("--actions", "a.pdf"), "--actions must end in .csv or .xlsx"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--chunk-tokens", "0"), "--chunk-tokens must be at least 1"),
+        (("--out", "x.docx"), "--out must end in .md, .txt or .json"),
+        (("--actions", "a.pdf"), "--actions must end in .csv or .xlsx"),
+    ],
+)
 def test_bad_options_are_refused_before_any_request(server, tmp_path, args, message):
     res = cli("summarize", meeting(tmp_path / "m.csv", 4), *args, server=server)
     assert res.returncode == 2 and message in res.stderr and server.chat_requests() == []
@@ -79,7 +97,7 @@ def test_offline_summary_length_and_no_pretend_structure(tmp_path):
     src = meeting(tmp_path / "m.csv", 30)
     short, longer = (cli("summarize", src, "--sentences", n) for n in ("2", "6"))
     assert short.returncode == longer.returncode == 0
-    count = lambda out: len(re.findall(r"(?m)^- ", out))  # noqa: E731
+    count = lambda out: len(re.findall(r"(?m)^- ", out))
     assert count(short.stdout) == 2 and count(longer.stdout) == 6
     refused = cli("summarize", src, "--json")
     assert refused.returncode == 2 and "offline engine writes an extractive summary" in refused.stderr

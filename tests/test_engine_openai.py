@@ -1,15 +1,16 @@
 """The OpenAI engine driven over HTTP against our local server: answers, streaming, faults, secrets."""
+
 import asyncio
 import time
 
 import pytest
 
-from core.engine_openai import OpenAIEngine
+from core.engines.openai_api import OpenAIEngine
 from core.errors import ConfigError, EngineError
-from core.runner import RowSpec, run_rows_sync
+from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.templates import Template
 from core.settings import ModelSettings
-from core.templates import Template
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 KEY = "sk-test-planted-0123456789abcdef"
 
@@ -52,10 +53,13 @@ def test_streaming_yields_several_deltas_and_usage(server):
     eng, usage = engine(server), []
 
     async def go():
-        parts = [d async for d in eng.stream([{"role": "user", "content": "회의 내용을 요약해 주세요"}],
-                                              on_usage=usage.append)]
+        parts = [
+            d
+            async for d in eng.stream([{"role": "user", "content": "회의 내용을 요약해 주세요"}], on_usage=usage.append)
+        ]
         await eng.aclose()
         return parts
+
     parts = asyncio.run(go())
     assert len(parts) > 1 and "".join(parts) == "ECHO: 회의 내용을 요약해 주세요"
     assert usage[0].prompt_tokens > 0 and usage[0].text == "".join(parts) and usage[0].finish_reason == "stop"

@@ -18,7 +18,7 @@ from typing import Any
 import openai
 import pytest
 
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -27,12 +27,14 @@ USER = "row 7: the customer asked about refunds"
 
 def ask(client: openai.OpenAI, text: str = USER, **kw: Any) -> Any:
     """One chat completion with a single user message."""
-    return client.chat.completions.create(model=kw.pop("model", "gpt-4o-mini"),
-                                          messages=[{"role": "user", "content": text}], **kw)
+    return client.chat.completions.create(
+        model=kw.pop("model", "gpt-4o-mini"), messages=[{"role": "user", "content": text}], **kw
+    )
 
 
-def raw(srv: FakeOpenAI, method: str, path: str, body: bytes | None = None,
-        key: str | None = "test-key") -> tuple[int, dict[str, str], Any]:
+def raw(
+    srv: FakeOpenAI, method: str, path: str, body: bytes | None = None, key: str | None = "test-key"
+) -> tuple[int, dict[str, str], Any]:
     """Plain HTTP call: (status, lower-case headers, parsed JSON body)."""
     req = urllib.request.Request(f"http://127.0.0.1:{srv.port}{path}", data=body, method=method)
     req.add_header("Content-Type", "application/json")
@@ -91,8 +93,12 @@ def test_completion_shape_usage_and_log(srv: FakeOpenAI, client: openai.OpenAI) 
 
 
 def test_last_user_message_is_echoed_and_system_counts_toward_prompt(client: openai.OpenAI) -> None:
-    messages = [{"role": "system", "content": "x" * 40}, {"role": "user", "content": "first"},
-                {"role": "assistant", "content": "ok"}, {"role": "user", "content": "second"}]
+    messages = [
+        {"role": "system", "content": "x" * 40},
+        {"role": "user", "content": "first"},
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": "second"},
+    ]
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=messages)
     assert reply.choices[0].message.content == "ECHO: second"
     assert reply.usage.prompt_tokens == math.ceil((40 + 5 + 2 + 6) / 4)
@@ -115,8 +121,9 @@ def test_streaming_yields_several_deltas_and_optional_usage(client: openai.OpenA
 
 
 def test_stream_helper_assembles_final_completion(client: openai.OpenAI) -> None:
-    with client.chat.completions.stream(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}],
-                                        stream_options={"include_usage": True}) as stream:
+    with client.chat.completions.stream(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}], stream_options={"include_usage": True}
+    ) as stream:
         texts = [e.delta for e in stream if e.type == "content.delta"]
         final = stream.get_final_completion()
     assert texts == ["", "ECHO", ": hi"]  # the opening role chunk carries content "", as OpenAI's does
@@ -128,17 +135,26 @@ def test_models_list(client: openai.OpenAI) -> None:
     assert "gpt-4o-mini" in ids and len(ids) >= 3
 
 
-@pytest.mark.parametrize(("method", "path", "body", "status", "code"), [
-    ("GET", "/v1/nope", None, 404, "unknown_url"),
-    ("GET", "/v1/chat/completions", None, 404, "unknown_url"),
-    ("POST", "/v1/chat/completions", b"{not json", 400, None),
-    ("POST", "/v1/chat/completions", b'{"model": "m"}', 400, None),
-    ("POST", "/v1/chat/completions", b'{"messages": [{"role": "user", "content": "[[401]]"}]}', 401,
-     "invalid_api_key"),
-    ("POST", "/v1/chat/completions", b'{"messages": [{"role": "user", "content": "[[500]]"}]}', 500, None),
-])
-def test_errors_are_openai_shaped(srv: FakeOpenAI, method: str, path: str, body: bytes | None,
-                                  status: int, code: str | None) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [
+        ("GET", "/v1/nope", None, 404, "unknown_url"),
+        ("GET", "/v1/chat/completions", None, 404, "unknown_url"),
+        ("POST", "/v1/chat/completions", b"{not json", 400, None),
+        ("POST", "/v1/chat/completions", b'{"model": "m"}', 400, None),
+        (
+            "POST",
+            "/v1/chat/completions",
+            b'{"messages": [{"role": "user", "content": "[[401]]"}]}',
+            401,
+            "invalid_api_key",
+        ),
+        ("POST", "/v1/chat/completions", b'{"messages": [{"role": "user", "content": "[[500]]"}]}', 500, None),
+    ],
+)
+def test_errors_are_openai_shaped(
+    srv: FakeOpenAI, method: str, path: str, body: bytes | None, status: int, code: str | None
+) -> None:
     got, headers, data = raw(srv, method, path, body)
     assert got == status and headers["content-type"] == "application/json"
     assert set(data["error"]) >= {"message", "type", "code"} and data["error"]["code"] == code
@@ -183,8 +199,10 @@ def test_500_trigger_exhausts_retries(srv: FakeOpenAI) -> None:
     assert [r.status for r in srv.requests] == [500, 500, 500]
 
 
-@pytest.mark.parametrize(("require_key", "api_key", "ok"), [
-    ("sk-right", "sk-right", True), ("sk-right", "sk-wrong", False), (None, "anything", True)])
+@pytest.mark.parametrize(
+    ("require_key", "api_key", "ok"),
+    [("sk-right", "sk-right", True), ("sk-right", "sk-wrong", False), (None, "anything", True)],
+)
 def test_require_key(srv: FakeOpenAI, require_key: str | None, api_key: str, ok: bool) -> None:
     srv.require_key = require_key
     with openai.OpenAI(base_url=srv.base_url, api_key=api_key, max_retries=2) as client:
@@ -245,9 +263,10 @@ def test_shutdown_releases_requests_still_waiting() -> None:
 def test_latency_is_concurrent_across_async_requests() -> None:
     async def run(base_url: str) -> list[str]:
         async with openai.AsyncOpenAI(base_url=base_url, api_key="k", max_retries=0) as client:
-            calls = [client.chat.completions.create(model="gpt-4o-mini",
-                                                    messages=[{"role": "user", "content": f"row {i}"}])
-                     for i in range(16)]
+            calls = [
+                client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": f"row {i}"}])
+                for i in range(16)
+            ]
             return [r.choices[0].message.content for r in await asyncio.gather(*calls)]
 
     with FakeOpenAI(latency=0.3) as srv:
@@ -302,8 +321,9 @@ def test_hang_rate_one_hangs_every_request() -> None:
 async def burst(base_url: str, n: int, max_retries: int) -> list[Any]:
     """n concurrent completions; exceptions are returned, not raised."""
     async with openai.AsyncOpenAI(base_url=base_url, api_key="k", max_retries=max_retries) as client:
-        calls = [client.chat.completions.create(model="m", messages=[{"role": "user", "content": f"r{i}"}])
-                 for i in range(n)]
+        calls = [
+            client.chat.completions.create(model="m", messages=[{"role": "user", "content": f"r{i}"}]) for i in range(n)
+        ]
         return await asyncio.gather(*calls, return_exceptions=True)
 
 
@@ -332,8 +352,12 @@ def test_rpm_limit_with_sdk_retries_spreads_requests_over_windows() -> None:
 
 
 def test_cli_prints_base_url_and_serves() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.fake_openai", "--port", "0", "--latency", "0.01"],
-                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "testserver.server", "--port", "0", "--latency", "0.01"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     try:
         base_url = proc.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")

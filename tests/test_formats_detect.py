@@ -1,4 +1,5 @@
 """What is not a transcript format stays None (the loader handles it), and no input makes the parser crash."""
+
 import json
 
 import pytest
@@ -10,9 +11,9 @@ from core.formats import COLUMNS, KINDS, detect, parse_transcript
 
 NOT_TRANSCRIPTS = {
     "prose_ko": "오늘은 날씨가 맑았다. 우리는 공원에 가서 산책을 했고, 점심으로 김밥을 먹었다.\n"
-                "오후에는 도서관에 들러 책을 두 권 빌렸다. 저녁에는 친구와 통화를 했다.\n",
+    "오후에는 도서관에 들러 책을 두 권 빌렸다. 저녁에는 친구와 통화를 했다.\n",
     "prose_en": "The meeting was productive. Here is the plan: ship on Friday, then review.\n\n"
-                "Note that the budget is tight. We will revisit it next quarter.\n",
+    "Note that the budget is tight. We will revisit it next quarter.\n",
     "csv": "speaker,text\n김민수,회의: 시작합니다\n이지은,네: 좋아요\n김민수,안건: 예산\n",
     "csv_with_times": "start,end,speaker,text\n0.0,2.5,김민수,안녕하세요\n2.5,4.0,이지은,네\n",
     "tsv_not_whisper": "speaker\ttext\n김민수\t안녕하세요\n이지은\t네\n",
@@ -56,10 +57,14 @@ def well_formed(result) -> bool:
     if result is None:
         return True
     kind, df = result
-    return (kind in KINDS and list(df.columns) == COLUMNS and len(df) > 0
-            and all(isinstance(v, str) for column in COLUMNS for v in df[column])
-            and all(v == "" or float(v) >= 0 for column in ("start", "end") for v in df[column])
-            and df["text"].str.len().min() > 0)
+    return (
+        kind in KINDS
+        and list(df.columns) == COLUMNS
+        and len(df) > 0
+        and all(isinstance(v, str) for column in COLUMNS for v in df[column])
+        and all(v == "" or float(v) >= 0 for column in ("start", "end") for v in df[column])
+        and df["text"].str.len().min() > 0
+    )
 
 
 def check(text: str) -> None:
@@ -70,14 +75,51 @@ def check(text: str) -> None:
     assert well_formed(result)
 
 
-PIECES = st.sampled_from([
-    "WEBVTT\n", "\n\n", "\n", "00:00:01.000 --> 00:00:02.000", "0:0:5.320 --> 0:0:9.5", "00:01.000 --> 00:61.000",
-    " --> ", "<v 김민수>", "</v>", "<c>", "<00:00:01.500>", "NOTE ", "1\n", "00:00:01,000 --> 00:00:02,000\n",
-    "김민수: ", "Speaker 1 (00:01):", "(00:51):", "참석자 1 00:00", "Kim  0:05", "Attendees\n", "00:05:00\n",
-    "#Person1#: ", "[00:01:02] ", "start\tend\ttext\n", "12\t34\t", '{"segments": [', '{"start": 1e400, "end": -1, ',
-    '"text": "\\ud800"', "}]}", '{"transcription": [{"offsets": {"from": true}, "text": 3}]}', "&amp;", "&#0;",
-    "clovanote.naver.com", "Transcribed by https://otter.ai", "\ufeff", "\r\n", "안녕하세요", "text", " ", ":", "\t",
-])
+PIECES = st.sampled_from(
+    [
+        "WEBVTT\n",
+        "\n\n",
+        "\n",
+        "00:00:01.000 --> 00:00:02.000",
+        "0:0:5.320 --> 0:0:9.5",
+        "00:01.000 --> 00:61.000",
+        " --> ",
+        "<v 김민수>",
+        "</v>",
+        "<c>",
+        "<00:00:01.500>",
+        "NOTE ",
+        "1\n",
+        "00:00:01,000 --> 00:00:02,000\n",
+        "김민수: ",
+        "Speaker 1 (00:01):",
+        "(00:51):",
+        "참석자 1 00:00",
+        "Kim  0:05",
+        "Attendees\n",
+        "00:05:00\n",
+        "#Person1#: ",
+        "[00:01:02] ",
+        "start\tend\ttext\n",
+        "12\t34\t",
+        '{"segments": [',
+        '{"start": 1e400, "end": -1, ',
+        '"text": "\\ud800"',
+        "}]}",
+        '{"transcription": [{"offsets": {"from": true}, "text": 3}]}',
+        "&amp;",
+        "&#0;",
+        "clovanote.naver.com",
+        "Transcribed by https://otter.ai",
+        "\ufeff",
+        "\r\n",
+        "안녕하세요",
+        "text",
+        " ",
+        ":",
+        "\t",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

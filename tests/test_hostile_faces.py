@@ -1,8 +1,9 @@
 """Every hostile file of the corpus, through both faces: the CLI says why in one line and exits 2; the Upload page
 shows a plain message, keeps the table it had, and goes on serving."""
+
 import pytest
 
-from core.cli import main
+from core.cli.main import main
 from tests.app_support import cp949_csv, new_app, no_crash, texts, upload
 from tests.hostile_files import corpus
 

@@ -1,4 +1,5 @@
-"""core.jobs: a row run in the background that can be polled and stopped, and a synchronous summary stream."""
+"""core.jobs.rows: a row run in the background that can be polled and stopped, and a synchronous summary stream."""
+
 import asyncio
 import threading
 
@@ -6,21 +7,26 @@ import pandas as pd
 import pytest
 
 from core.errors import ConfigError, EngineError
-from core.jobs import STOPPED, RowJob, interrupted, stream_sync, unanswered
-from core.plan import RowPlan
-from core.runner import RowSpec
-from core.service import RunJob
+from core.jobs.rows import STOPPED, RowJob, interrupted, stream_sync, unanswered
+from core.rows.plan import RowPlan
+from core.rows.runner import RowSpec
+from core.rows.service import RunJob
+from core.rows.templates import Template
 from core.settings import ModelSettings
 from core.store import Store
-from core.templates import Template
 from tests.mock_engine import MockEngine, last_user
 
 SPEC = RowSpec(Template(system="sys", user="<data>{text}</data>"), text_column="text")
 
 
 def rows(*texts: str, concurrency: int = 8) -> RunJob:
-    return RunJob(pd.DataFrame({"text": list(texts)}), "t.csv", RowPlan(SPEC, "out"),
-                  ModelSettings(concurrency=concurrency), engine="openai")
+    return RunJob(
+        pd.DataFrame({"text": list(texts)}),
+        "t.csv",
+        RowPlan(SPEC, "out"),
+        ModelSettings(concurrency=concurrency),
+        engine="openai",
+    )
 
 
 def test_a_job_answers_every_row_in_the_background_and_closes_the_engine():
@@ -29,8 +35,11 @@ def test_a_job_answers_every_row_in_the_background_and_closes_the_engine():
     assert job.wait(5)
     snap = job.snapshot()
     assert not snap.running and snap.done == snap.total == 3 and snap.fraction == 1.0
-    assert [snap.results[i].output for i in range(3)] == ["echo:<data>가</data>", "echo:<data>나</data>",
-                                                          "echo:<data>다</data>"]
+    assert [snap.results[i].output for i in range(3)] == [
+        "echo:<data>가</data>",
+        "echo:<data>나</data>",
+        "echo:<data>다</data>",
+    ]
     assert engine.closed and snap.failure is None
 
 
@@ -179,8 +188,9 @@ def test_rows_held_back_by_the_budget_are_cancelled_with_the_budget_kind():
 
 
 def test_a_setting_the_engine_cannot_meet_is_refused_before_anything_starts(tmp_path):
-    job = RunJob(pd.DataFrame({"text": ["a"]}), "t.csv", RowPlan(SPEC, "out", task="emotion"), ModelSettings(),
-                 engine="offline")
+    job = RunJob(
+        pd.DataFrame({"text": ["a"]}), "t.csv", RowPlan(SPEC, "out", task="emotion"), ModelSettings(), engine="offline"
+    )
     with pytest.raises(ConfigError) as refused:
         RowJob(job, store=tmp_path / "s.sqlite3")
     assert refused.value.code == "config.needs_model"

@@ -1,4 +1,5 @@
-"""core.jobs_minutes: minutes written in a background thread, polled, stopped; errors kept as data."""
+"""core.jobs.minutes: minutes written in a background thread, polled, stopped; errors kept as data."""
+
 import asyncio
 import threading
 import time
@@ -7,10 +8,10 @@ import pandas as pd
 import pytest
 
 from core.errors import EngineError
-from core.jobs_minutes import MinutesJob
-from core.minutes import MinutesError, MinutesResult
-from tests.minutes_fakes import minutes_answer
+from core.jobs.minutes import MinutesJob
+from core.minutes.mapreduce import MinutesError, MinutesResult
 from tests.mock_engine import MockEngine
+from testserver.minutes import minutes_answer
 
 MODEL = "gpt-4o-mini"
 HANG = 3600  # seconds: a request that never answers unless cancelled
@@ -23,8 +24,14 @@ class Scripted(MockEngine):
     characters and never ends; `fail`: every request raises it; `gate`: requests wait for it (set = go).
     """
 
-    def __init__(self, *, hang_map: int | None = None, hang_stream: int | None = None,
-                 fail: BaseException | None = None, gate: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        hang_map: int | None = None,
+        hang_stream: int | None = None,
+        fail: BaseException | None = None,
+        gate: threading.Event | None = None,
+    ) -> None:
         super().__init__(minutes_answer)
         self.hang_map, self.hang_stream, self.fail, self.gate = hang_map, hang_stream, fail, gate
         self.structured = 0
@@ -48,20 +55,33 @@ class Scripted(MockEngine):
         for i in range(0, len(done.text), 7):
             if self.hang_stream is not None and i >= self.hang_stream:
                 await asyncio.sleep(HANG)
-            yield done.text[i:i + 7]
+            yield done.text[i : i + 7]
         if on_usage:
             on_usage(done)
 
 
 def meeting(n: int, text: str = "번째 발화: 결제 일정과 배포 계획을 이야기합니다.") -> pd.DataFrame:
     speakers = ["김민수", "이지은", "박서준"]
-    return pd.DataFrame({"start": [str(i * 30) for i in range(n)], "speaker": [speakers[i % 3] for i in range(n)],
-                         "text": [f"{i + 1}{text}" if text else "" for i in range(n)]}, dtype=str)
+    return pd.DataFrame(
+        {
+            "start": [str(i * 30) for i in range(n)],
+            "speaker": [speakers[i % 3] for i in range(n)],
+            "text": [f"{i + 1}{text}" if text else "" for i in range(n)],
+        },
+        dtype=str,
+    )
 
 
 def job_for(df: pd.DataFrame, engine: Scripted, chunk_tokens: int = 150, concurrency: int = 4) -> MinutesJob:
-    return MinutesJob(df, engine=engine, model=MODEL, text_column="text", speaker_column="speaker",
-                      chunk_tokens=chunk_tokens, concurrency=concurrency)
+    return MinutesJob(
+        df,
+        engine=engine,
+        model=MODEL,
+        text_column="text",
+        speaker_column="speaker",
+        chunk_tokens=chunk_tokens,
+        concurrency=concurrency,
+    )
 
 
 def until(check, timeout: float = 5.0) -> None:
@@ -122,13 +142,24 @@ def test_the_deltas_add_up_to_the_markdown_and_arrive_as_written():
     assert snap.streamed == snap.result.markdown == snap.result.streamed == grown[-1]
 
 
-@pytest.mark.parametrize("df, engine, kind, code", [
-    (meeting(30), Scripted(fail=EngineError("The API key was refused", kind="auth", status=401)), EngineError,
-     "engine.auth"),
-    (meeting(4, text=""), Scripted(), MinutesError, "minutes.empty"),
-    (meeting(30), Scripted(fail=EngineError("server error", kind="server", status=500)), MinutesError,
-     "minutes.failed"),
-])
+@pytest.mark.parametrize(
+    "df, engine, kind, code",
+    [
+        (
+            meeting(30),
+            Scripted(fail=EngineError("The API key was refused", kind="auth", status=401)),
+            EngineError,
+            "engine.auth",
+        ),
+        (meeting(4, text=""), Scripted(), MinutesError, "minutes.empty"),
+        (
+            meeting(30),
+            Scripted(fail=EngineError("server error", kind="server", status=500)),
+            MinutesError,
+            "minutes.failed",
+        ),
+    ],
+)
 def test_an_error_is_kept_as_data_and_the_engine_closed(df, engine, kind, code, thread_errors):
     job = job_for(df, engine).start()
     assert job.wait(5)
@@ -138,10 +169,13 @@ def test_an_error_is_kept_as_data_and_the_engine_closed(df, engine, kind, code, 
     assert engine.closed and thread_errors == []
 
 
-@pytest.mark.parametrize("engine, stage, done, streams", [
-    (Scripted(hang_map=2), "map", 1, False),        # mid-map: one part done, the next never answers
-    (Scripted(hang_stream=120), "final", 0, True),  # mid-stream: the first items are on the page
-])
+@pytest.mark.parametrize(
+    "engine, stage, done, streams",
+    [
+        (Scripted(hang_map=2), "map", 1, False),  # mid-map: one part done, the next never answers
+        (Scripted(hang_stream=120), "final", 0, True),  # mid-stream: the first items are on the page
+    ],
+)
 def test_cancel_stops_quickly_and_keeps_what_was_streamed(engine, stage, done, streams, thread_errors):
     whole = job_for(meeting(30), Scripted(), concurrency=1).start()
     assert whole.wait(5)

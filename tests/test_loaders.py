@@ -1,4 +1,5 @@
 """Loading tables and transcripts: delimiters, quoting, sheets, encodings, column guesses."""
+
 import datetime as dt
 import io
 from pathlib import Path
@@ -10,7 +11,7 @@ from core.errors import InputError
 from core.loaders import SUPPORTED_EXTENSIONS, list_sheets, load_bytes, load_path, text
 from tests.hostile_files import formulas_xlsx, good_xlsx
 
-ROWS = "번호,화자,발화\r\n1,김민수,\"음, 그러니까 \"\"정말\"\"\n두 줄이에요\"\r\n2,이지은,네 좋아요\r\n"
+ROWS = '번호,화자,발화\r\n1,김민수,"음, 그러니까 ""정말""\n두 줄이에요"\r\n2,이지은,네 좋아요\r\n'
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 TABLE_KINDS = ("csv", "tsv", "xlsx")
 
@@ -19,20 +20,23 @@ def rows(sep):
     return ROWS.replace("음, ", "음@ ").replace(",", sep).replace("음@ ", "음, ")
 
 
-@pytest.mark.parametrize("name, data, kind, encoding", [
-    ("a.csv", ROWS.encode("cp949"), "csv", "cp949"),
-    ("a.csv", ROWS.encode("utf-8-sig"), "csv", "utf-8-sig"),
-    ("a.tsv", rows("\t").encode("utf-16"), "tsv", "utf-16"),
-    ("a.csv", rows(";").encode("utf-8"), "csv", "utf-8"),
-    ("a.txt.csv", rows("|").encode("utf-8"), "csv", "utf-8"),
-    ("a.dat", ROWS.encode("utf-8"), "csv", "utf-8"),
-    ("a.tsv", ROWS.encode("utf-8"), "csv", "utf-8"),  # the extension is a hint: the commas win
-    ("excel_unicode_text.txt", rows("\t").encode("utf-16"), "tsv", "utf-16"),  # Excel's "유니코드 텍스트"
-])
+@pytest.mark.parametrize(
+    "name, data, kind, encoding",
+    [
+        ("a.csv", ROWS.encode("cp949"), "csv", "cp949"),
+        ("a.csv", ROWS.encode("utf-8-sig"), "csv", "utf-8-sig"),
+        ("a.tsv", rows("\t").encode("utf-16"), "tsv", "utf-16"),
+        ("a.csv", rows(";").encode("utf-8"), "csv", "utf-8"),
+        ("a.txt.csv", rows("|").encode("utf-8"), "csv", "utf-8"),
+        ("a.dat", ROWS.encode("utf-8"), "csv", "utf-8"),
+        ("a.tsv", ROWS.encode("utf-8"), "csv", "utf-8"),  # the extension is a hint: the commas win
+        ("excel_unicode_text.txt", rows("\t").encode("utf-16"), "tsv", "utf-16"),  # Excel's "유니코드 텍스트"
+    ],
+)
 def test_delimited_text_keeps_quotes_commas_and_newlines(name, data, kind, encoding):
     table = load_bytes(name, data)
     assert (table.kind, table.encoding) == (kind, encoding) and list(table.df.columns) == ["번호", "화자", "발화"]
-    assert table.df["발화"].tolist() == ["음, 그러니까 \"정말\"\n두 줄이에요", "네 좋아요"]
+    assert table.df["발화"].tolist() == ['음, 그러니까 "정말"\n두 줄이에요', "네 좋아요"]
     assert (table.text_column, table.speaker_column) == ("발화", "화자")
     assert (table.sheets, table.sheet) == ([], None) and list(table.df.index) == [0, 1]
 
@@ -73,11 +77,27 @@ def test_list_sheets_of_a_text_file_is_empty():
 
 
 def test_cells_read_as_excel_shows_them():
-    data = good_xlsx([["값", "발화"], [0.1 + 0.2, "a"], [True, "b"], [dt.datetime(2024, 5, 3), "c"],
-                      [dt.datetime(2024, 5, 3, 14, 30), "d"], [dt.time(9, 5), "e"], [1234567890123, "f"],
-                      [-2.5, "g"]])
+    data = good_xlsx(
+        [
+            ["값", "발화"],
+            [0.1 + 0.2, "a"],
+            [True, "b"],
+            [dt.datetime(2024, 5, 3), "c"],
+            [dt.datetime(2024, 5, 3, 14, 30), "d"],
+            [dt.time(9, 5), "e"],
+            [1234567890123, "f"],
+            [-2.5, "g"],
+        ]
+    )
     assert load_bytes("x.xlsx", data).df["값"].tolist() == [
-        "0.3", "TRUE", "2024-05-03", "2024-05-03 14:30:00", "09:05:00", "1234567890123", "-2.5"]
+        "0.3",
+        "TRUE",
+        "2024-05-03",
+        "2024-05-03 14:30:00",
+        "09:05:00",
+        "1234567890123",
+        "-2.5",
+    ]
 
 
 def test_formulas_are_read_as_their_cached_values_never_evaluated():
@@ -97,20 +117,63 @@ def test_mislabelled_files_are_read_by_content():
     assert load_bytes("really_text.xlsx", "화자,발화\n김,안녕\n".encode()).kind == "csv"
 
 
-@pytest.mark.parametrize("body, speakers, texts, starts, ends", [
-    ("김민수: 안녕하세요\n이지은: 반갑습니다\n", ["김민수", "이지은"], ["안녕하세요", "반갑습니다"], ["", ""], ["", ""]),
-    ("김：첫 말\n이어서 하는 말\n이：둘째 말", ["김", "이"], ["첫 말 이어서 하는 말", "둘째 말"], ["", ""], ["", ""]),
-    ("[00:01:02] 김: 시간\n(01:05) 이: 또\n", ["김", "이"], ["시간", "또"], ["62.0", "65.0"], ["", ""]),
-    ("[00:01 - 00:05.5] 김: 구간\n[00:06] 이: 끝", ["김", "이"], ["구간", "끝"], ["1.0", "6.0"], ["5.5", ""]),
-    ("Speaker 1: hi there\nSpeaker 2: hello\nSpeaker 1: bye", ["Speaker 1", "Speaker 2", "Speaker 1"],
-     ["hi there", "hello", "bye"], ["", "", ""], ["", "", ""]),
-    ("김: 안녕\n이: 네\nNote: 10:30\n김: 끝", ["김", "이", "김"], ["안녕", "네 Note: 10:30", "끝"], [""] * 3, [""] * 3),
-    ("첫 문단 첫 줄\n첫 문단 둘째 줄\n\n둘째 문단", ["", ""], ["첫 문단 첫 줄 첫 문단 둘째 줄", "둘째 문단"], ["", ""], ["", ""]),
-    ("한 줄\n또 한 줄", ["", ""], ["한 줄", "또 한 줄"], ["", ""], ["", ""]),
-    ("See http://example.com: it works\nhttp://x.org: docs\nPlain prose here.",
-     ["", "", ""], ["See http://example.com: it works", "http://x.org: docs", "Plain prose here."], [""] * 3, [""] * 3),
-    ("- 결정: 배포 연기\n- 담당: 김\n본문", ["", "", ""], ["- 결정: 배포 연기", "- 담당: 김", "본문"], [""] * 3, [""] * 3),
-])
+@pytest.mark.parametrize(
+    "body, speakers, texts, starts, ends",
+    [
+        (
+            "김민수: 안녕하세요\n이지은: 반갑습니다\n",
+            ["김민수", "이지은"],
+            ["안녕하세요", "반갑습니다"],
+            ["", ""],
+            ["", ""],
+        ),
+        (
+            "김：첫 말\n이어서 하는 말\n이：둘째 말",
+            ["김", "이"],
+            ["첫 말 이어서 하는 말", "둘째 말"],
+            ["", ""],
+            ["", ""],
+        ),
+        ("[00:01:02] 김: 시간\n(01:05) 이: 또\n", ["김", "이"], ["시간", "또"], ["62.0", "65.0"], ["", ""]),
+        ("[00:01 - 00:05.5] 김: 구간\n[00:06] 이: 끝", ["김", "이"], ["구간", "끝"], ["1.0", "6.0"], ["5.5", ""]),
+        (
+            "Speaker 1: hi there\nSpeaker 2: hello\nSpeaker 1: bye",
+            ["Speaker 1", "Speaker 2", "Speaker 1"],
+            ["hi there", "hello", "bye"],
+            ["", "", ""],
+            ["", "", ""],
+        ),
+        (
+            "김: 안녕\n이: 네\nNote: 10:30\n김: 끝",
+            ["김", "이", "김"],
+            ["안녕", "네 Note: 10:30", "끝"],
+            [""] * 3,
+            [""] * 3,
+        ),
+        (
+            "첫 문단 첫 줄\n첫 문단 둘째 줄\n\n둘째 문단",
+            ["", ""],
+            ["첫 문단 첫 줄 첫 문단 둘째 줄", "둘째 문단"],
+            ["", ""],
+            ["", ""],
+        ),
+        ("한 줄\n또 한 줄", ["", ""], ["한 줄", "또 한 줄"], ["", ""], ["", ""]),
+        (
+            "See http://example.com: it works\nhttp://x.org: docs\nPlain prose here.",
+            ["", "", ""],
+            ["See http://example.com: it works", "http://x.org: docs", "Plain prose here."],
+            [""] * 3,
+            [""] * 3,
+        ),
+        (
+            "- 결정: 배포 연기\n- 담당: 김\n본문",
+            ["", "", ""],
+            ["- 결정: 배포 연기", "- 담당: 김", "본문"],
+            [""] * 3,
+            [""] * 3,
+        ),
+    ],
+)
 def test_plain_text_transcripts(body, speakers, texts, starts, ends):
     df = text.parse(body)
     assert list(df.columns) == ["start", "end", "speaker", "text"]
@@ -131,16 +194,22 @@ def test_unknown_extension_with_text_is_read_as_text():
 
 
 def test_guesses_the_longest_text_column_when_names_do_not_say():
-    table = load_bytes("g.csv", "id,who,words\n1,a,this is the long utterance\n2,b,another long one here\n".encode())
+    table = load_bytes("g.csv", b"id,who,words\n1,a,this is the long utterance\n2,b,another long one here\n")
     assert table.text_column == "words"
 
 
-@pytest.mark.parametrize("header, text_column, speaker_column", [
-    ("번호,화자,발화", "발화", "화자"), ("no,speaker,utterance", "utterance", "speaker"),
-    ("순번,이름,내용", "내용", "이름"), ("id,name,text", "text", "name"), ("참석자,대사", "대사", "참석자"),
-])
+@pytest.mark.parametrize(
+    "header, text_column, speaker_column",
+    [
+        ("번호,화자,발화", "발화", "화자"),
+        ("no,speaker,utterance", "utterance", "speaker"),
+        ("순번,이름,내용", "내용", "이름"),
+        ("id,name,text", "text", "name"),
+        ("참석자,대사", "대사", "참석자"),
+    ],
+)
 def test_column_guesses_from_korean_and_english_names(header, text_column, speaker_column):
-    body = header + "\n" + ",".join(["1", "김민수", "네 그렇게 하겠습니다 감사합니다"][-header.count(",") - 1:]) + "\n"
+    body = header + "\n" + ",".join(["1", "김민수", "네 그렇게 하겠습니다 감사합니다"][-header.count(",") - 1 :]) + "\n"
     table = load_bytes("c.csv", body.encode())
     assert (table.text_column, table.speaker_column) == (text_column, speaker_column)
 

@@ -1,4 +1,5 @@
 """Hostile files: each refused with a clear reason, in bounded time and memory; fuzzing never escapes."""
+
 import codecs
 import time
 import tracemalloc
@@ -13,8 +14,12 @@ from core.settings import Limits
 from tests.hostile_files import OLE2, corpus, good_xlsx, zip_bomb
 
 CASES = corpus()
-SMALL = {"too_large": Limits(max_bytes=20), "too_many_rows": Limits(max_rows=10),
-         "too_many_rows_spaced": Limits(max_rows=10), "too_many_rows_xlsx": Limits(max_rows=10)}
+SMALL = {
+    "too_large": Limits(max_bytes=20),
+    "too_many_rows": Limits(max_rows=10),
+    "too_many_rows_spaced": Limits(max_rows=10),
+    "too_many_rows_xlsx": Limits(max_rows=10),
+}
 GOOD_XLSX = good_xlsx([["화자", "발화"], *[["김", f"안녕하세요 {i}"] for i in range(20)]])
 
 
@@ -73,7 +78,7 @@ def test_a_small_unzipped_limit_is_honoured():
 
 
 def test_ragged_rows_lose_nothing():
-    table = load_bytes("r.csv", "a,b\n1,2,3,4\n5\n".encode())
+    table = load_bytes("r.csv", b"a,b\n1,2,3,4\n5\n")
     assert list(table.df.columns) == ["a", "b", "column_3", "column_4"]
     assert table.df.values.tolist() == [["1", "2", "3", "4"], ["5", "", "", ""]]
 
@@ -82,10 +87,13 @@ def test_a_stray_quote_inside_a_cell_is_read_as_excel_does():
     assert load_bytes("q.csv", b'a,b\n"x"y,2\n').df.values.tolist() == [["xy", "2"]]
 
 
-@pytest.mark.parametrize("data, limits, where", [
-    (b"a,b\nx,y\nz," + b"w" * 200 + b"\n", Limits(max_cell_chars=100), "row 2, column 'b'"),
-    (b"a\n" + b"w" * 500, Limits(max_cell_chars=100), "line 2"),
-])
+@pytest.mark.parametrize(
+    "data, limits, where",
+    [
+        (b"a,b\nx,y\nz," + b"w" * 200 + b"\n", Limits(max_cell_chars=100), "row 2, column 'b'"),
+        (b"a\n" + b"w" * 500, Limits(max_cell_chars=100), "line 2"),
+    ],
+)
 def test_a_long_cell_is_refused_naming_its_row(data, limits, where):
     with pytest.raises(InputError) as err:
         load_bytes("c.csv", data, limits=limits)
@@ -99,8 +107,20 @@ def test_a_long_cell_in_a_workbook_names_its_row_and_column():
     assert "row 2, column '발화'" in err.value.message
 
 
-MAGIC = st.sampled_from([b"", b"PK\x03\x04", b"PK\x05\x06", OLE2, codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
-                         codecs.BOM_UTF32_LE, "화자,발화\n".encode("cp949"), b"WEBVTT\n\n", b"1\n00:00:01,000 --> "])
+MAGIC = st.sampled_from(
+    [
+        b"",
+        b"PK\x03\x04",
+        b"PK\x05\x06",
+        OLE2,
+        codecs.BOM_UTF8,
+        codecs.BOM_UTF16_LE,
+        codecs.BOM_UTF32_LE,
+        "화자,발화\n".encode("cp949"),
+        b"WEBVTT\n\n",
+        b"1\n00:00:01,000 --> ",
+    ]
+)
 EXTENSIONS = st.sampled_from(["csv", "tsv", "txt", "xlsx", "bin", "vtt", "srt", "json", ""])
 
 
@@ -130,8 +150,10 @@ def test_random_text_loads_or_is_refused_with_an_input_error(text, ext, encoding
 
 @pytest.mark.timeout(120)
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cut=st.integers(0, len(GOOD_XLSX)), flips=st.lists(st.tuples(st.integers(0, len(GOOD_XLSX) - 1),
-                                                                     st.integers(0, 255)), max_size=5))
+@given(
+    cut=st.integers(0, len(GOOD_XLSX)),
+    flips=st.lists(st.tuples(st.integers(0, len(GOOD_XLSX) - 1), st.integers(0, 255)), max_size=5),
+)
 def test_damaged_workbooks_load_or_are_refused_with_an_input_error(cut, flips):
     data = bytearray(GOOD_XLSX)
     for at, value in flips:

@@ -1,5 +1,6 @@
 """Map-reduce minutes: citations to real rows, coverage, retries and honest gaps, hierarchical reduce, concurrency,
 streaming — with a scripted engine, then over HTTP against the local OpenAI-compatible server."""
+
 import asyncio
 import json
 import re
@@ -8,15 +9,15 @@ import time
 import pandas as pd
 import pytest
 
-from core.engine_openai import OpenAIEngine
+from core.engines.openai_api import OpenAIEngine
+from core.engines.tokens import count_text
 from core.errors import EngineError
-from core.minutes import MinutesError, minutes, stream_minutes
-from core.minutes_doc import cited_utterances, minutes_schema
+from core.minutes.document import cited_utterances, minutes_schema
+from core.minutes.mapreduce import MinutesError, minutes, stream_minutes
 from core.settings import ModelSettings
-from core.tokens import count_text
-from tests.fake_openai import FakeOpenAI
-from tests.minutes_fakes import data_of, minutes_answer, minutes_responder
 from tests.mock_engine import MockEngine
+from testserver.minutes import data_of, minutes_answer, minutes_responder
+from testserver.server import FakeOpenAI
 
 MODEL = "gpt-4o-mini"
 SYSTEM = "우리 팀 회의록 규칙: 존댓말로 씁니다."
@@ -37,10 +38,17 @@ class MinutesMock(MockEngine):
 
 def meeting(n, blank=()):
     speakers = ["김민수", "이지은", "박서준"]
-    return pd.DataFrame({"start": [str(i * 30) for i in range(n)], "end": [str(i * 30 + 25) for i in range(n)],
-                         "speaker": [speakers[(i // 2) % 3] for i in range(n)],
-                         "text": ["" if i + 1 in blank else f"{i + 1}번째 발화: 결제 일정과 배포 계획을 이야기합니다."
-                                  for i in range(n)]}, dtype=str)
+    return pd.DataFrame(
+        {
+            "start": [str(i * 30) for i in range(n)],
+            "end": [str(i * 30 + 25) for i in range(n)],
+            "speaker": [speakers[(i // 2) % 3] for i in range(n)],
+            "text": [
+                "" if i + 1 in blank else f"{i + 1}번째 발화: 결제 일정과 배포 계획을 이야기합니다." for i in range(n)
+            ],
+        },
+        dtype=str,
+    )
 
 
 def run(df, engine, **kw):
@@ -80,7 +88,9 @@ def test_the_system_prompt_and_the_schema_reach_every_step():
     assert all(c[0]["role"] == "system" and c[0]["content"].startswith(SYSTEM) for c in engine.calls)
     structured = [f for f in engine.formats if f is not None]
     assert len(structured) == result.requests - 1 and all(f["json_schema"]["strict"] for f in structured)
-    assert engine.formats[-1] is None and '"action_items"' in engine.calls[-1][0]["content"]  # streamed, schema in words
+    assert (
+        engine.formats[-1] is None and '"action_items"' in engine.calls[-1][0]["content"]
+    )  # streamed, schema in words
 
 
 def test_the_schema_is_strict():
@@ -89,9 +99,11 @@ def test_the_schema_is_strict():
             yield from [node] if "properties" in node else []
             for value in node.values():
                 yield from objects(value)
+
     found = list(objects(minutes_schema()))
-    assert len(found) == 4 and all(o["additionalProperties"] is False and o["required"] == list(o["properties"])
-                                   for o in found)
+    assert len(found) == 4 and all(
+        o["additionalProperties"] is False and o["required"] == list(o["properties"]) for o in found
+    )
 
 
 def test_map_runs_concurrently_within_the_limit():
@@ -124,6 +136,7 @@ def test_a_malformed_answer_is_asked_again_once_with_the_reason():
         seen.append(messages)
         first = sum(1 for m in seen if 7 in rows_in(m)) == 1
         return "회의록입니다: {not json" if 7 in rows_in(messages) and first else minutes_answer(messages)
+
     result = run(meeting(20), MinutesMock(flaky))
     retried = [m for m in seen if 7 in rows_in(m)]
     assert len(retried) == 2 and "앞의 답을 쓸 수 없었습니다" in retried[1][-1]["content"]
@@ -133,6 +146,7 @@ def test_a_malformed_answer_is_asked_again_once_with_the_reason():
 def test_a_chunk_malformed_twice_is_left_out_honestly():
     def broken(messages):
         return "not json" if 7 in rows_in(messages) else minutes_answer(messages)
+
     result = run(meeting(20), MinutesMock(broken))
     failed = result.chunks[result.coverage.failed_chunks[0]]
     assert len(result.coverage.failed_chunks) == 1 and 7 in failed.rows
@@ -150,6 +164,7 @@ def test_a_failing_request_leaves_its_chunk_out_but_a_fatal_one_stops_the_run():
 
     def refused(messages):
         raise EngineError("The API key was refused", kind="auth", status=401)
+
     with pytest.raises(EngineError) as caught:
         run(df, MinutesMock(refused))
     assert caught.value.kind == "auth"
@@ -175,8 +190,14 @@ def test_a_malformed_streamed_answer_is_asked_again_with_structured_output():
 
 def test_invented_citations_are_dropped_and_counted():
     def liar(messages):
-        return json.dumps({"summary": [{"text": "지어낸 내용", "rows": [9999]}, {"text": "진짜", "rows": [2, 777]}],
-                           "chapters": [{"title": "없는 행", "row": 500}]}, ensure_ascii=False)
+        return json.dumps(
+            {
+                "summary": [{"text": "지어낸 내용", "rows": [9999]}, {"text": "진짜", "rows": [2, 777]}],
+                "chapters": [{"title": "없는 행", "row": 500}],
+            },
+            ensure_ascii=False,
+        )
+
     result = run(meeting(4), MinutesMock(liar))
     assert [(p.text, p.rows) for p in result.minutes.summary] == [("진짜", [2])] and result.dropped == 2
 
@@ -187,9 +208,17 @@ def test_streamed_deltas_add_up_to_the_markdown_and_the_iterator_gives_the_resul
     assert len(deltas) > 1 and "".join(deltas) == result.markdown == result.streamed
 
     async def collect():
-        stream = stream_minutes(meeting(20), engine=MinutesMock(), model=MODEL, text_column="text",
-                                speaker_column="speaker", chunk_tokens=150, system=SYSTEM)
+        stream = stream_minutes(
+            meeting(20),
+            engine=MinutesMock(),
+            model=MODEL,
+            text_column="text",
+            speaker_column="speaker",
+            chunk_tokens=150,
+            system=SYSTEM,
+        )
         return [d async for d in stream], stream.result
+
     streamed, again = asyncio.run(collect())
     assert "".join(streamed) == again.markdown == result.markdown
 
@@ -199,8 +228,13 @@ def test_action_items_come_out_as_a_table_and_the_result_as_json():
     table = result.action_items()
     assert list(table.columns) == ["text", "owner", "due", "rows", "time"] and len(table) >= 1
     first = result.minutes.action_items[0]
-    assert table.iloc[0].to_dict() == {"text": first.text, "owner": first.owner, "due": first.due,
-                                       "rows": f"#{first.rows[0]}", "time": result.times[first.rows[0]]}
+    assert table.iloc[0].to_dict() == {
+        "text": first.text,
+        "owner": first.owner,
+        "due": first.due,
+        "rows": f"#{first.rows[0]}",
+        "time": result.times[first.rows[0]],
+    }
     data = json.loads(json.dumps(result.as_dict(), ensure_ascii=False))
     assert data["coverage"]["complete"] and data["minutes"]["action_items"][0]["owner"] == first.owner
     shown = cited_utterances(meeting(20), [*first.rows, 999])
@@ -209,15 +243,18 @@ def test_action_items_come_out_as_a_table_and_the_result_as_json():
 
 # -- over HTTP, against the local OpenAI-compatible server ---------------------------------------------------------
 
+
 def http_run(srv, df, **kw):
     engine = OpenAIEngine(ModelSettings(api_key="k", base_url=srv.base_url, max_retries=0, model=MODEL))
 
     async def go():
         try:
-            return await minutes(df, engine=engine, model=MODEL, text_column="text", speaker_column="speaker",
-                                 system=SYSTEM, **kw)
+            return await minutes(
+                df, engine=engine, model=MODEL, text_column="text", speaker_column="speaker", system=SYSTEM, **kw
+            )
         finally:
             await engine.aclose()
+
     return asyncio.run(go())
 
 
@@ -254,6 +291,7 @@ def test_over_http_malformed_json_is_retried_once_then_the_chunk_is_reported_mis
         if 3 in rows or (9 in rows and not retry):
             return '{"summary": [{"text": "잘린 답'
         return minutes_responder(body)
+
     with FakeOpenAI(responder=responder) as srv:
         result = http_run(srv, meeting(24), chunk_tokens=120)
         bodies = srv.chat_requests()

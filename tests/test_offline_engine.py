@@ -1,4 +1,5 @@
 """The offline engine behind the Engine interface, chosen automatically with no key; the CLI end to end."""
+
 import asyncio
 import io
 import json
@@ -10,15 +11,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.engines import OFFLINE_NOTICE, choose_engine, make_engine
+from core.engines.factory import OFFLINE_NOTICE, choose_engine, make_engine
 from core.errors import ConfigError
+from core.minutes.transcript import stream_summary
 from core.offline.engine import OfflineEngine
-from core.packing import pack_messages, response_format
-from core.plan import row_plan
-from core.runner import run_rows_sync, table_rows
+from core.rows.packing import pack_messages, response_format
+from core.rows.plan import row_plan
+from core.rows.runner import run_rows_sync, table_rows
+from core.rows.tasks import get_task
 from core.settings import ModelSettings
-from core.summary import stream_summary
-from core.tasks import get_task
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,15 +30,18 @@ def no_key(monkeypatch):
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
 
 
-@pytest.mark.parametrize("settings, requested, expected", [
-    (ModelSettings(), None, ("offline", OFFLINE_NOTICE)),
-    (ModelSettings(), "auto", ("offline", OFFLINE_NOTICE)),
-    (ModelSettings(api_key="sk-test"), None, ("openai", None)),
-    (ModelSettings(base_url="http://localhost:11434/v1"), None, ("openai", None)),
-    (ModelSettings(), "offline", ("offline", None)),
-    (ModelSettings(api_key="sk-test"), "offline", ("offline", None)),
-    (ModelSettings(), "openai", ("openai", None)),
-])
+@pytest.mark.parametrize(
+    "settings, requested, expected",
+    [
+        (ModelSettings(), None, ("offline", OFFLINE_NOTICE)),
+        (ModelSettings(), "auto", ("offline", OFFLINE_NOTICE)),
+        (ModelSettings(api_key="sk-test"), None, ("openai", None)),
+        (ModelSettings(base_url="http://localhost:11434/v1"), None, ("openai", None)),
+        (ModelSettings(), "offline", ("offline", None)),
+        (ModelSettings(api_key="sk-test"), "offline", ("offline", None)),
+        (ModelSettings(), "openai", ("openai", None)),
+    ],
+)
 def test_the_engine_is_chosen_offline_only_without_key_and_endpoint(no_key, settings, requested, expected):
     assert choose_engine(settings, requested) == expected
 
@@ -91,14 +95,20 @@ def test_a_message_without_data_tags_is_taken_whole():
     assert done.text == "좋아요"
 
 
-@pytest.mark.parametrize("task, text, expected", [
-    ("clean", "음, 그러니까 제가 요청 넣을게요.", "제가 요청 넣을게요."),
-    ("summarize", "음 출시일은 일단 유지하고요. 결제는 2차 배포로 빼는 게 어떨까 싶어요. 네.",
-     "결제는 2차 배포로 빼는 게 어떨까 싶어요."),
-    ("summarize", "어 얼마나 늦어질 것 같아요?", "얼마나 늦어질 것 같아요?"),
-    ("summarize", "음…", ""),
-    ("keywords", "외부 결제 모듈 문서가 바뀌어서 결제 화면이 늦어져요", "결제, 외부, 모듈, 문서, 화면"),
-])
+@pytest.mark.parametrize(
+    "task, text, expected",
+    [
+        ("clean", "음, 그러니까 제가 요청 넣을게요.", "제가 요청 넣을게요."),
+        (
+            "summarize",
+            "음 출시일은 일단 유지하고요. 결제는 2차 배포로 빼는 게 어떨까 싶어요. 네.",
+            "결제는 2차 배포로 빼는 게 어떨까 싶어요.",
+        ),
+        ("summarize", "어 얼마나 늦어질 것 같아요?", "얼마나 늦어질 것 같아요?"),
+        ("summarize", "음…", ""),
+        ("keywords", "외부 결제 모듈 문서가 바뀌어서 결제 화면이 늦어져요", "결제, 외부, 모듈, 문서, 화면"),
+    ],
+)
 def test_row_tasks(task, text, expected):
     assert ask(OfflineEngine(task), text).text == expected
 
@@ -118,6 +128,7 @@ def test_stream_yields_the_minutes_and_reports_usage():
     async def go():
         template = get_task("minutes").build()
         return "".join([d async for d in stream_summary(transcript, template, engine, on_usage=usage.append)])
+
     text = asyncio.run(go())
     assert "- 김: 결제 기능은 다음 달에 배포합니다. [#1]" in text
     assert usage and usage[0].text == text and usage[0].prompt_tokens == 0
@@ -141,16 +152,24 @@ def test_other_structured_output_needs_a_model():
 def test_rows_run_through_the_same_runner_packed_or_not(pack):
     df = pd.DataFrame({"발화": ["음 그러니까 네 좋아요", "어 제가 제가 할게요", "", "So, um, we ship."]})
     plan = row_plan(task="clean", text_column="발화")
-    results = run_rows_sync(table_rows(df, "발화"), plan.spec, make_engine(ModelSettings(), "offline", "clean"),
-                            pack=pack)
+    results = run_rows_sync(
+        table_rows(df, "발화"), plan.spec, make_engine(ModelSettings(), "offline", "clean"), pack=pack
+    )
     assert [r.output for r in results] == ["네 좋아요", "제가 할게요", "", "We ship."]
     assert [r.status for r in results] == ["ok", "ok", "skipped", "ok"]
 
 
 def cli(*args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=ROOT, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def read_csv(path):

@@ -1,15 +1,16 @@
 """Offline summaries: real sentences of the source, in order, with their rows; sections; keywords; minutes."""
+
 import re
 from pathlib import Path
 
 import pytest
 
 from core.loaders import load_path
+from core.minutes.transcript import transcript_text
 from core.offline.clean import clean_text
 from core.offline.engine import minutes_markdown
 from core.offline.keywords import keywords, stem
 from core.offline.summarize import Sentence, central, parse_transcript, sections, shares, split_sentences, summarize
-from core.summary import transcript_text
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -19,17 +20,25 @@ def transcript(name):
     return transcript_text(table.df, table.text_column, table.speaker_column), table
 
 
-@pytest.mark.parametrize("text, sentences", [
-    ("네, 좋아요. 저는 디자인부터 말씀드릴게요.", ["네, 좋아요.", "저는 디자인부터 말씀드릴게요."]),
-    ("그러면 출시일을 미뤄야 하나요? 마케팅 일정도 같이 움직여야 해서요.",
-     ["그러면 출시일을 미뤄야 하나요?", "마케팅 일정도 같이 움직여야 해서요."]),
-    ("Two more weeks, I'd say. Maybe less.", ["Two more weeks, I'd say.", "Maybe less."]),
-    ('He said "done." Then left!', ['He said "done."', "Then left!"]),
-    ("버전 2.5 배포는 끝났어요", ["버전 2.5 배포는 끝났어요"]),
-    # without full stops a sentence ends after a sentence-final verb ending, not after any syllable 요/다
-    ("회의 시작할게요 오늘은 일정 얘기합니다 필요 없어요", ["회의 시작할게요 오늘은 일정 얘기합니다", "필요 없어요"]),
-    ("배포 일정은  다음 주로 잡죠 그럼 끝", ["배포 일정은  다음 주로 잡죠", "그럼 끝"]),
-])
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("네, 좋아요. 저는 디자인부터 말씀드릴게요.", ["네, 좋아요.", "저는 디자인부터 말씀드릴게요."]),
+        (
+            "그러면 출시일을 미뤄야 하나요? 마케팅 일정도 같이 움직여야 해서요.",
+            ["그러면 출시일을 미뤄야 하나요?", "마케팅 일정도 같이 움직여야 해서요."],
+        ),
+        ("Two more weeks, I'd say. Maybe less.", ["Two more weeks, I'd say.", "Maybe less."]),
+        ('He said "done." Then left!', ['He said "done."', "Then left!"]),
+        ("버전 2.5 배포는 끝났어요", ["버전 2.5 배포는 끝났어요"]),
+        # without full stops a sentence ends after a sentence-final verb ending, not after any syllable 요/다
+        (
+            "회의 시작할게요 오늘은 일정 얘기합니다 필요 없어요",
+            ["회의 시작할게요 오늘은 일정 얘기합니다", "필요 없어요"],
+        ),
+        ("배포 일정은  다음 주로 잡죠 그럼 끝", ["배포 일정은  다음 주로 잡죠", "그럼 끝"]),
+    ],
+)
 def test_split_sentences_keeps_them_as_written(text, sentences):
     assert split_sentences(text) == sentences
 
@@ -38,8 +47,10 @@ def test_parse_transcript_reads_rows_times_and_speakers():
     text = "#1 [00:05] 김민수: 시작할게요.\n#3 [1:02:03] Priya: One open question: is Slack in?\n#4 이지은: 네."
     parsed = parse_transcript(text)
     assert [(s.row, s.time, s.speaker, s.text) for s in parsed] == [
-        (1, "00:05", "김민수", "시작할게요."), (3, "1:02:03", "Priya", "One open question: is Slack in?"),
-        (4, "", "이지은", "네.")]
+        (1, "00:05", "김민수", "시작할게요."),
+        (3, "1:02:03", "Priya", "One open question: is Slack in?"),
+        (4, "", "이지은", "네."),
+    ]
 
 
 def test_a_colon_in_the_text_is_not_taken_for_a_speaker_when_speakers_recur():
@@ -60,8 +71,8 @@ def test_summary_sentences_are_real_in_order_with_their_rows(name):
     assert len({(s.row, s.text) for s in picked}) == len(picked)
     for s in picked:
         source = table.df[table.text_column][s.row - 1]
-        assert s.text in split_sentences(source), s       # a sentence of that very row, as written
-        assert s.tidy == clean_text(s.text)               # shown with its fillers out
+        assert s.text in split_sentences(source), s  # a sentence of that very row, as written
+        assert s.tidy == clean_text(s.text)  # shown with its fillers out
         assert s.speaker == table.df[table.speaker_column][s.row - 1]
 
 
@@ -88,10 +99,13 @@ def test_long_transcripts_get_a_few_sentences_from_every_section():
     assert sum(len(p.sentences) for p in summarize(long_text, 6)) == 6
 
 
-@pytest.mark.parametrize("rows, size, expected", [
-    (list(range(1, 11)), 40, [list(range(1, 11))]),
-    (list(range(1, 82)), 40, [list(range(1, 28)), list(range(28, 55)), list(range(55, 82))]),
-])
+@pytest.mark.parametrize(
+    "rows, size, expected",
+    [
+        (list(range(1, 11)), 40, [list(range(1, 11))]),
+        (list(range(1, 82)), 40, [list(range(1, 28)), list(range(28, 55)), list(range(55, 82))]),
+    ],
+)
 def test_sections_are_even(rows, size, expected):
     assert sections(rows, size) == expected
 
@@ -107,8 +121,12 @@ def test_the_length_is_spread_over_sections(total, parts, expected):
 
 
 def test_a_repeated_sentence_is_picked_once():
-    said = ["결제 기능은 다음 달 둘째 주에 2차 배포로 분리합니다.", "결제 기능은 다음 달 둘째 주에 2차 배포로 분리합니다.",
-            "결제 모듈 문서가 바뀌어서 결제 화면 개발이 일주일 늦어집니다.", "마케팅 문구에서 결제 얘기는 빼 두겠습니다."]
+    said = [
+        "결제 기능은 다음 달 둘째 주에 2차 배포로 분리합니다.",
+        "결제 기능은 다음 달 둘째 주에 2차 배포로 분리합니다.",
+        "결제 모듈 문서가 바뀌어서 결제 화면 개발이 일주일 늦어집니다.",
+        "마케팅 문구에서 결제 얘기는 빼 두겠습니다.",
+    ]
     sentences = [Sentence(i + 1, "", s, clean_text(s)) for i, s in enumerate(said)]
     picked = central(sentences, 2)
     assert len(picked) == 2 and len({s.text for s in picked}) == 2
@@ -128,9 +146,21 @@ def test_keywords_are_distinctive_terms_without_fillers_or_particles():
     assert {"survey", "roadmap", "reporting"} & set(english) and not {"um", "like", "the"} & set(english)
 
 
-@pytest.mark.parametrize("word, stemmed", [("예산안을", "예산안"), ("결제는", "결제"), ("금요일까지", "금요일"),
-                                           ("회의", "회의"), ("포도", "포도"), ("고객이", "고객"),
-                                           ("확인해", "확인"), ("정리하면", "정리"), ("올해", "올해"), ("역할을", "역할")])
+@pytest.mark.parametrize(
+    "word, stemmed",
+    [
+        ("예산안을", "예산안"),
+        ("결제는", "결제"),
+        ("금요일까지", "금요일"),
+        ("회의", "회의"),
+        ("포도", "포도"),
+        ("고객이", "고객"),
+        ("확인해", "확인"),
+        ("정리하면", "정리"),
+        ("올해", "올해"),
+        ("역할을", "역할"),
+    ],
+)
 def test_particles_come_off_and_short_stems_stay_whole(word, stemmed):
     assert stem(word) == stemmed
 

@@ -1,19 +1,19 @@
 """Pacing: evenly spaced starts under RPM/TPM, a 429 slows everyone, headers are honoured."""
-import asyncio
+
 import time
 
 import pytest
 
-from core.pacing import Pacer, parse_duration
-from core.pipeline import BudgetedEngine, PacedEngine, RunOptions, build_engine
-from core.engine import Completion
+from core.engines.layers import BudgetedEngine, PacedEngine, RunOptions, build_engine
+from core.engines.pacing import Pacer, parse_duration
+from core.engines.protocol import Completion
+from core.engines.tokens import count_messages
 from core.errors import EngineError
-from core.tokens import count_messages
-from core.runner import RowSpec, run_rows_sync
+from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.templates import Template
 from core.settings import ModelSettings
-from core.templates import Template
-from tests.fake_openai import FakeOpenAI
 from tests.mock_engine import MockEngine
+from testserver.server import FakeOpenAI
 
 
 class Clock:
@@ -24,10 +24,19 @@ class Clock:
         return self.now
 
 
-@pytest.mark.parametrize("text, seconds", [
-    ("1s", 1.0), ("6m0s", 360.0), ("20ms", 0.02), ("1.5", 1.5), ("1h2m", 3720.0), ("", None), (None, None),
-    ("soon", None),
-])
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("1s", 1.0),
+        ("6m0s", 360.0),
+        ("20ms", 0.02),
+        ("1.5", 1.5),
+        ("1h2m", 3720.0),
+        ("", None),
+        (None, None),
+        ("soon", None),
+    ],
+)
 def test_parse_duration(text, seconds):
     assert parse_duration(text) == seconds
 
@@ -90,7 +99,7 @@ def test_budget_stops_sending_and_keeps_what_finished():
     rows = [{"t": "안녕하세요 " * 50} for _ in range(30)]
     results = run_rows_sync(rows, RowSpec(Template("", "{t}")), engine, concurrency=1)
     statuses = [r.status for r in results]
-    assert 0 < statuses.count("ok") < 30 and set(statuses[statuses.count("ok"):]) == {"cancelled"}
+    assert 0 < statuses.count("ok") < 30 and set(statuses[statuses.count("ok") :]) == {"cancelled"}
     assert "Budget" in results[-1].error and engine.spend.spent <= 0.0003
     assert len(mock.calls) == statuses.count("ok")
 

@@ -1,11 +1,12 @@
 """Packing: several rows per request, answers keyed by id, anything doubtful asked again alone."""
+
 import json
 
 import pytest
 
-from core.packing import pack_messages, parse_reply, response_format
-from core.runner import RowSpec, run_rows_sync
-from core.templates import Example, Template
+from core.rows.packing import pack_messages, parse_reply, response_format
+from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.templates import Example, Template
 from tests.mock_engine import MockEngine, last_user
 
 ROWS = [{"text": f"발화 {i}"} for i in range(10)]
@@ -16,15 +17,18 @@ def reply(*pairs):
     return json.dumps({"answers": [{"id": i, "output": o} for i, o in pairs]})
 
 
-@pytest.mark.parametrize("text, ids, expected", [
-    (reply(("0", "a"), ("1", "b")), [0, 1], {0: "a", 1: "b"}),
-    (reply(("0", "a")), [0, 1], {0: "a"}),                                # missing
-    (reply(("0", "a"), ("1", "b"), ("7", "x")), [0, 1], {0: "a", 1: "b"}),  # extra
-    (reply(("0", "a"), ("0", "again"), ("1", "b")), [0, 1], {1: "b"}),      # duplicated
-    ("not json", [0, 1], {}),                                             # malformed
-    ('{"answers": [{"id": "0"}]}', [0], {}),                               # no output
-    ("```json\n" + reply(("3", "c")) + "\n```", [3], {3: "c"}),           # fenced
-])
+@pytest.mark.parametrize(
+    "text, ids, expected",
+    [
+        (reply(("0", "a"), ("1", "b")), [0, 1], {0: "a", 1: "b"}),
+        (reply(("0", "a")), [0, 1], {0: "a"}),  # missing
+        (reply(("0", "a"), ("1", "b"), ("7", "x")), [0, 1], {0: "a", 1: "b"}),  # extra
+        (reply(("0", "a"), ("0", "again"), ("1", "b")), [0, 1], {1: "b"}),  # duplicated
+        ("not json", [0, 1], {}),  # malformed
+        ('{"answers": [{"id": "0"}]}', [0], {}),  # no output
+        ("```json\n" + reply(("3", "c")) + "\n```", [3], {3: "c"}),  # fenced
+    ],
+)
 def test_parse_reply_trusts_only_clean_answers(text, ids, expected):
     assert parse_reply(text, ids) == expected
 

@@ -1,4 +1,5 @@
 """Nothing lost: a flaky endpoint, a re-run that asks only for what is missing, a SIGKILL part-way."""
+
 import io
 import os
 import signal
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,8 +25,20 @@ def rows_file(tmp_path, n):
 def command(src, out, store, server, *extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     env |= {"OPENAI_API_KEY": "sk-resume", "OPENAI_BASE_URL": server.base_url}
-    args = [sys.executable, "-m", "core", "run", str(src), "--template", "{발화}", "--out", str(out),
-            "--store", str(store), *extra]
+    args = [
+        sys.executable,
+        "-m",
+        "core",
+        "run",
+        str(src),
+        "--template",
+        "{발화}",
+        "--out",
+        str(out),
+        "--store",
+        str(store),
+        *extra,
+    ]
     return args, env
 
 

@@ -1,4 +1,5 @@
 """The runner: one request per row, failures as data, concurrency, cancel, labels, blanks."""
+
 import asyncio
 import threading
 
@@ -6,10 +7,10 @@ import pandas as pd
 import pytest
 
 from core.errors import TemplateError
-from core.plan import row_plan
-from core.results import run_stats
-from core.runner import RowSpec, check_spec, run_rows, run_rows_sync, table_rows
-from core.templates import Template
+from core.rows.plan import row_plan
+from core.rows.results import run_stats
+from core.rows.runner import RowSpec, check_spec, run_rows, run_rows_sync, table_rows
+from core.rows.templates import Template
 from tests.mock_engine import MockEngine, last_user
 
 DF = pd.DataFrame({"화자": ["김", "이", "박", "최"], "발화": ["하나", "FAIL 둘", "", "넷"]})
@@ -90,6 +91,7 @@ def test_an_unexpected_exception_in_one_row_does_not_stop_the_others():
         if "둘" in last_user(messages):
             raise RuntimeError("bug")
         return "fine"
+
     rows = [{"발화": "하나"}, {"발화": "둘"}, {"발화": "셋"}]
     results = run_rows_sync(rows, spec(), MockEngine(answer, fail_on=""))
     assert [r.status for r in results] == ["ok", "failed", "ok"] and "RuntimeError" in results[1].error

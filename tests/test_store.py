@@ -1,13 +1,14 @@
 """The run store: answers kept as they arrive, runs listed, edits kept, re-runs pick the right rows."""
+
 import pandas as pd
 import pytest
 
-from core.plan import row_plan
-from core.results import RowResult
-from core.service import RunJob, execute_sync, rows_to_rerun
+from core.rows.plan import row_plan
+from core.rows.results import RowResult
+from core.rows.service import RunJob, execute_sync, rows_to_rerun
 from core.settings import ModelSettings
 from core.store import Store, request_key
-from tests.fake_openai import FakeOpenAI
+from testserver.server import FakeOpenAI
 
 DF = pd.DataFrame({"화자": ["김", "이", "박"], "발화": ["하나", "[[500]] 둘", "셋"]})
 
@@ -33,8 +34,17 @@ def job(server, template="{발화}", df=DF):
 def test_request_key_depends_on_model_messages_and_params_only():
     m = [{"role": "user", "content": "x"}]
     assert request_key("a", m, {"t": 1}) == request_key("a", m, {"t": 1})
-    assert len({request_key("a", m, {"t": 1}), request_key("b", m, {"t": 1}), request_key("a", m, {"t": 2}),
-                request_key("a", [{"role": "user", "content": "y"}], {"t": 1})}) == 4
+    assert (
+        len(
+            {
+                request_key("a", m, {"t": 1}),
+                request_key("b", m, {"t": 1}),
+                request_key("a", m, {"t": 2}),
+                request_key("a", [{"role": "user", "content": "y"}], {"t": 1}),
+            }
+        )
+        == 4
+    )
 
 
 def test_answers_are_stored_and_reused(store):
@@ -79,9 +89,19 @@ def test_edits_survive_a_rerun_unless_asked(store, server):
 
 
 def test_rerun_failed_picks_failed_review_and_unsent_rows(store):
-    run_id = store.start_run(file_name="f", input_hash=store.save_input(DF, "f"), task="t", template="{발화}",
-                             system="", model="m", engine="openai", params={}, output_column="o",
-                             text_column="발화", rows=3)
+    run_id = store.start_run(
+        file_name="f",
+        input_hash=store.save_input(DF, "f"),
+        task="t",
+        template="{발화}",
+        system="",
+        model="m",
+        engine="openai",
+        params={},
+        output_column="o",
+        text_column="발화",
+        rows=3,
+    )
     store.save_result(run_id, RowResult(0, "a", "ok"))
     store.save_result(run_id, RowResult(1, "b", "review"))
     plan_job = RunJob(DF, "f", row_plan(template="{발화}"), ModelSettings(api_key="k"))

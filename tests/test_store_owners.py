@@ -1,19 +1,20 @@
 """Runs have an owner: only they list, reopen, resume or delete them; a store from before owners is migrated."""
+
 import dataclasses
 import sqlite3
 
 import pandas as pd
 import pytest
 
-from core.jobs import RowJob, interrupted
-from core.plan import RowPlan
-from core.runner import RowSpec
-from core.service import RunJob, execute_sync
+from core.jobs.rows import RowJob, interrupted
+from core.rows.plan import RowPlan
+from core.rows.runner import RowSpec
+from core.rows.service import RunJob, execute_sync
+from core.rows.templates import Template
 from core.settings import ModelSettings
 from core.store import LOCAL, Store
-from core.templates import Template
-from tests.fake_openai import FakeOpenAI
 from tests.mock_engine import MockEngine
+from testserver.server import FakeOpenAI
 
 DF = pd.DataFrame({"text": ["하나", "둘"]})
 SPEC = RowSpec(Template(system="sys", user="<data>{text}</data>"), text_column="text")
@@ -113,4 +114,3 @@ def test_a_store_from_before_owners_is_migrated_and_its_runs_stay_local(tmp_path
     assert [r.id for r in again.runs()] == [1] and [r.id for r in again.runs(owner=ANNA)] == [new]
     assert dataclasses.asdict(again.run(1)) == dataclasses.asdict(info)
     again.close()
-

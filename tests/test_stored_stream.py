@@ -1,8 +1,9 @@
 """A streamed answer goes through the run store like any other: served again whole, never kept when cut off."""
+
 import asyncio
 
-from core.engine import Completion
-from core.pipeline import StoredEngine
+from core.engines.layers import StoredEngine
+from core.engines.protocol import Completion
 from core.store import Store
 
 MESSAGES = [{"role": "system", "content": "회의록"}, {"role": "user", "content": "<data>#1 김: 안녕</data>"}]
@@ -29,6 +30,7 @@ def collect(engine: StoredEngine) -> tuple[str, list[Completion]]:
 
     async def go() -> str:
         return "".join([d async for d in engine.stream(MESSAGES, on_usage=usage.append)])
+
     return asyncio.run(go()), usage
 
 

@@ -1,4 +1,5 @@
 """Cleaned subtitles: original timings, the task's text; parse -> export -> parse keeps times, speakers and text."""
+
 import unicodedata
 from pathlib import Path
 
@@ -8,13 +9,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import ConfigError
+from core.exports.subtitles import has_timings, to_srt, to_vtt
 from core.formats import parse_transcript
-from core.formats.subtitles_out import has_timings, to_srt, to_vtt
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
-TIMED = ["zoom.vtt", "teams.vtt", "teams_old.vtt", "youtube_auto_ko.vtt", "youtube_auto_en.vtt", "whisper.vtt",
-         "whisper.srt", "quirky.srt", "daglo_speakers.srt", "whisper.tsv", "whisper_console.txt", "whisper.json",
-         "whisperx.json", "whisper_cpp.json"]
+TIMED = [
+    "zoom.vtt",
+    "teams.vtt",
+    "teams_old.vtt",
+    "youtube_auto_ko.vtt",
+    "youtube_auto_en.vtt",
+    "whisper.vtt",
+    "whisper.srt",
+    "quirky.srt",
+    "daglo_speakers.srt",
+    "whisper.tsv",
+    "whisper_console.txt",
+    "whisper.json",
+    "whisperx.json",
+    "whisper_cpp.json",
+]
 
 
 def parsed(file: str) -> pd.DataFrame:
@@ -55,12 +69,22 @@ def test_a_row_task_result_goes_out_with_the_original_timings():
 
 
 def test_exact_srt_and_vtt_text():
-    df = pd.DataFrame({"start": ["1.5", "3723.004"], "end": ["4.0", "3725.0"], "speaker": ["김민수", "A&B"],
-                       "text": ["안녕하세요\n\n반갑습니다", "1 < 2 & 3 > 2"]})
-    assert to_srt(df, "text") == ("1\n00:00:01,500 --> 00:00:04,000\n안녕하세요\n반갑습니다\n\n"
-                                  "2\n01:02:03,004 --> 01:02:05,000\n1 < 2 & 3 > 2\n\n")
-    assert to_vtt(df, "text", "speaker") == ("WEBVTT\n\n00:00:01.500 --> 00:00:04.000\n<v 김민수>안녕하세요\n반갑습니다\n\n"
-                                             "01:02:03.004 --> 01:02:05.000\n<v A&amp;B>1 &lt; 2 &amp; 3 &gt; 2\n\n")
+    df = pd.DataFrame(
+        {
+            "start": ["1.5", "3723.004"],
+            "end": ["4.0", "3725.0"],
+            "speaker": ["김민수", "A&B"],
+            "text": ["안녕하세요\n\n반갑습니다", "1 < 2 & 3 > 2"],
+        }
+    )
+    assert to_srt(df, "text") == (
+        "1\n00:00:01,500 --> 00:00:04,000\n안녕하세요\n반갑습니다\n\n"
+        "2\n01:02:03,004 --> 01:02:05,000\n1 < 2 & 3 > 2\n\n"
+    )
+    assert to_vtt(df, "text", "speaker") == (
+        "WEBVTT\n\n00:00:01.500 --> 00:00:04.000\n<v 김민수>안녕하세요\n반갑습니다\n\n"
+        "01:02:03.004 --> 01:02:05.000\n<v A&amp;B>1 &lt; 2 &amp; 3 &gt; 2\n\n"
+    )
 
 
 def test_a_last_line_that_is_a_number_stays_in_its_cue():
@@ -93,8 +117,13 @@ def test_rows_without_times_are_refused(file):
 
 
 def test_refusal_names_the_bad_rows():
-    df = pd.DataFrame({"start": ["0.0", "x", "2.0", "5.0", "NaN", "1e999999999", "-1", None],
-                       "end": ["1.0", "2.0", "", "4.0", "1", "1e999999999", "1", "1"], "text": list("abcdefgh")})
+    df = pd.DataFrame(
+        {
+            "start": ["0.0", "x", "2.0", "5.0", "NaN", "1e999999999", "-1", None],
+            "end": ["1.0", "2.0", "", "4.0", "1", "1e999999999", "1", "1"],
+            "text": list("abcdefgh"),
+        }
+    )
     with pytest.raises(ConfigError) as caught:
         to_srt(df, "text")
     assert caught.value.params == {"rows": [2, 3, 4, 5, 6], "count": 7}
@@ -121,15 +150,18 @@ def test_a_table_with_no_text_at_all_is_refused():
 
 
 WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30)
-CUES = st.lists(st.tuples(st.integers(0, 10 ** 8), st.integers(0, 10 ** 6), WORDS, WORDS), min_size=1, max_size=8)
+CUES = st.lists(st.tuples(st.integers(0, 10**8), st.integers(0, 10**6), WORDS, WORDS), min_size=1, max_size=8)
 
 
 def table(cues) -> pd.DataFrame:
     """The cues as a parsed table would hold them: seconds text, tidy words, NFC (parsing composes Unicode)."""
+
     def secs(ms: int) -> str:
         return f"{ms // 1000}.{ms % 1000:03d}".rstrip("0").rstrip(".") + ("" if ms % 1000 else ".0")
+
     def words(text: str) -> str:
         return " ".join(unicodedata.normalize("NFC", text).split())
+
     rows = [(secs(start), secs(start + length), words(speaker), words(text)) for start, length, speaker, text in cues]
     return pd.DataFrame(rows, columns=["start", "end", "speaker", "text"])
 
@@ -146,8 +178,9 @@ def test_any_timed_table_survives_a_vtt_round_trip(cues):
     assert list(again["speaker"]) == list(df["speaker"])
 
 
-@pytest.mark.parametrize("file, expected", [("whisper.srt", True), ("whisperx.json", True), ("otter.txt", False),
-                                            ("google_meet.txt", False)])
+@pytest.mark.parametrize(
+    "file, expected", [("whisper.srt", True), ("whisperx.json", True), ("otter.txt", False), ("google_meet.txt", False)]
+)
 def test_has_timings_tells_when_subtitles_can_be_offered(file, expected):
     assert has_timings(parsed(file)) is expected
 
@@ -158,13 +191,15 @@ def test_has_timings_needs_the_columns():
 
 
 # SRT has no escaping: "<i>" and "{\an8}" are markup, and "Name: " at the start of most cues is read as the speaker.
-SRT_WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"),
-                                  exclude_characters="<{\\:："), min_size=1, max_size=30)
+SRT_WORDS = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters="<{\\:："),
+    min_size=1,
+    max_size=30,
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 10 ** 8), st.integers(0, 10 ** 6), SRT_WORDS, SRT_WORDS),
-                min_size=1, max_size=8))
+@given(st.lists(st.tuples(st.integers(0, 10**8), st.integers(0, 10**6), SRT_WORDS, SRT_WORDS), min_size=1, max_size=8))
 def test_any_timed_table_survives_an_srt_round_trip(cues):
     df = table(cues)
     df = df[df["text"] != ""].reset_index(drop=True)

@@ -1,9 +1,10 @@
 """Built-in tasks load from data; label answers are matched to the list."""
+
 import pytest
 
 from core.errors import ConfigError
-from core.plan import row_plan
-from core.tasks import check_label, get_task, load_tasks, row_tasks
+from core.rows.plan import row_plan
+from core.rows.tasks import check_label, get_task, load_tasks, row_tasks
 
 LABELS = ("기쁨", "슬픔", "분노", "중립")
 
@@ -33,11 +34,18 @@ def test_unknown_task_lists_the_tasks():
     assert "clean" in err.value.message
 
 
-@pytest.mark.parametrize("answer, expected", [
-    ("기쁨", ("기쁨", True)), (" 슬픔. ", ("슬픔", True)), ('"분노"', ("분노", True)),
-    ("라벨: 중립", ("중립", True)), ("행복", ("행복", False)), ("기쁨과 슬픔", ("기쁨과 슬픔", False)),
-    ("", ("", False)),
-])
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("기쁨", ("기쁨", True)),
+        (" 슬픔. ", ("슬픔", True)),
+        ('"분노"', ("분노", True)),
+        ("라벨: 중립", ("중립", True)),
+        ("행복", ("행복", False)),
+        ("기쁨과 슬픔", ("기쁨과 슬픔", False)),
+        ("", ("", False)),
+    ],
+)
 def test_check_label(answer, expected):
     assert check_label(answer, LABELS) == expected
 

@@ -1,20 +1,30 @@
 """Decoding: every encoding Korean users send is detected; nothing is garbled silently."""
+
 import codecs
 import unicodedata
 
 import pytest
 
 from core.errors import InputError
-from core.textdecode import decode
+from core.loaders.decode import decode
 
 TEXT = "김민수: 음 그러니까 회의를 시작할게요.\r\n이지은: 네, 좋아요!"
 EXPECTED = TEXT.replace("\r\n", "\n")
 
 
-@pytest.mark.parametrize("encoding, reported", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"), ("utf-16-le", "utf-16-le"),
-    ("utf-16-be", "utf-16-be"), ("cp949", "cp949"), ("euc-kr", "cp949"), ("utf-32", "utf-32"),
-])
+@pytest.mark.parametrize(
+    "encoding, reported",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+        ("cp949", "cp949"),
+        ("euc-kr", "cp949"),
+        ("utf-32", "utf-32"),
+    ],
+)
 def test_korean_in_every_encoding(encoding, reported):
     decoded = decode(TEXT.encode(encoding), "x.txt")
     assert decoded.text == EXPECTED and decoded.encoding == reported
@@ -37,10 +47,13 @@ def test_a_short_cp949_word_without_spaces_is_still_korean(word):
     assert (decoded.text, decoded.encoding) == (word, "cp949")
 
 
-@pytest.mark.parametrize("text, encoding", [
-    ("我们今天开会讨论一下项目进度。\n" * 3, "gb18030"),
-    ("こんにちは、今日はいい天気ですね。\n" * 3, "cp932"),
-])
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        ("我们今天开会讨论一下项目进度。\n" * 3, "gb18030"),
+        ("こんにちは、今日はいい天気ですね。\n" * 3, "cp932"),
+    ],
+)
 def test_other_legacy_encodings_are_not_forced_into_cp949(text, encoding):
     source = {"gb18030": "gbk", "cp932": "shift_jis"}[encoding]
     decoded = decode(text.encode(source))
@@ -62,16 +75,22 @@ def test_utf16_without_a_bom_is_recognised():
     assert decoded.text == "speaker,text\nKim,안녕하세요\n" and decoded.encoding == "utf-16-le"
 
 
-@pytest.mark.parametrize("data, words", [
-    (bytes(range(256)) * 10, ["binary"]),
-    (bytes(range(1, 256)) * 10, ["binary"]),  # control-heavy without a single NUL
-    (b"\xff\xfe\xfd" * 50, ["binary"]),
-    (b"\x89PNG\r\n\x1a\n" + bytes(100), ["binary"]),
-    ("한글 텍스트입니다\n".encode() * 3 + "한글 더\n".encode("cp949") * 3, ["mixes", "line 4"]),
-    ("네 알겠어요\n".encode() + "아니요 그건 좀\n".encode("cp949"), ["mixes", "line 2"]),
-    ("가나다라 \n".encode() * 20_001 + "아니요\n".encode("cp949"), ["mixes", "line 20002"]),  # sample cut mid-character
-    ("아니요 그건 좀 어렵습니다\n".encode("cp949") * 3 + "네 알겠어요 감사합니다\n".encode() * 3, ["mixes"]),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (bytes(range(256)) * 10, ["binary"]),
+        (bytes(range(1, 256)) * 10, ["binary"]),  # control-heavy without a single NUL
+        (b"\xff\xfe\xfd" * 50, ["binary"]),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), ["binary"]),
+        ("한글 텍스트입니다\n".encode() * 3 + "한글 더\n".encode("cp949") * 3, ["mixes", "line 4"]),
+        ("네 알겠어요\n".encode() + "아니요 그건 좀\n".encode("cp949"), ["mixes", "line 2"]),
+        (
+            "가나다라 \n".encode() * 20_001 + "아니요\n".encode("cp949"),
+            ["mixes", "line 20002"],
+        ),  # sample cut mid-character
+        ("아니요 그건 좀 어렵습니다\n".encode("cp949") * 3 + "네 알겠어요 감사합니다\n".encode() * 3, ["mixes"]),
+    ],
+)
 def test_undecodable_input_is_refused_by_name(data, words):
     with pytest.raises(InputError) as err:
         decode(data, "upload.txt")

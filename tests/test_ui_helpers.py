@@ -1,7 +1,8 @@
 """The page helpers that are plain functions: folding editor changes, the results table, label counts, .txt."""
+
 import pandas as pd
 
-from core.results import RowResult
+from core.rows.results import RowResult
 from ui.summary import plain_text
 from ui.table import SELECT, fingerprint, fold, frame, label_counts, with_select
 
@@ -10,8 +11,12 @@ DF = pd.DataFrame({"화자": ["가", "나", "다"], "발화": ["하나", "둘", 
 
 def test_fold_keeps_output_edits_and_ticks_and_ignores_other_columns():
     edits, ticks = {0: "old"}, {2}
-    fold({"edited_rows": {"1": {"답": "고침", "화자": "무시"}, 2: {SELECT: False}, 0: {SELECT: True, "답": None}}},
-         "답", edits, ticks)
+    fold(
+        {"edited_rows": {"1": {"답": "고침", "화자": "무시"}, 2: {SELECT: False}, 0: {SELECT: True, "답": None}}},
+        "답",
+        edits,
+        ticks,
+    )
     assert edits == {0: "", 1: "고침"} and ticks == {0}
     fold(None, "답", edits, ticks)
     assert edits == {0: "", 1: "고침"}

@@ -1,4 +1,5 @@
 """Model settings from this session's sidebar, the engine they lead to, the run options and the run store."""
+
 from __future__ import annotations
 
 import os
@@ -7,13 +8,13 @@ import uuid
 
 import streamlit as st
 
-from core.engines import choose_engine
+from core.engines.factory import choose_engine
+from core.engines.layers import RunOptions
 from core.errors import ConfigError
 from core.loaders import Table
 from core.offline.fillers import filler_entries
-from core.pipeline import RunOptions
-from core.plan import RowPlan
-from core.service import RunJob
+from core.rows.plan import RowPlan
+from core.rows.service import RunJob
 from core.settings import ModelSettings
 from core.store import LOCAL, Store, default_store_path
 from ui import state as S
@@ -87,11 +88,16 @@ def model_settings() -> ModelSettings:
     """The settings this session chose (key: typed here, else OPENAI_API_KEY, else secrets)."""
     typed = S.get(S.API_KEY).strip()
     key = typed or (None if os.environ.get(KEY_NAME) else secret_key())
-    return ModelSettings(model=S.get(S.MODEL).strip() or ModelSettings.model,
-                         temperature=float(S.get(S.TEMPERATURE)), max_tokens=int(S.get(S.MAX_TOKENS)),
-                         concurrency=int(S.get(S.CONCURRENCY)), timeout=float(S.get(S.TIMEOUT)),
-                         max_retries=int(S.get(S.MAX_RETRIES)), base_url=S.get(S.BASE_URL).strip() or None,
-                         api_key=key)
+    return ModelSettings(
+        model=S.get(S.MODEL).strip() or ModelSettings.model,
+        temperature=float(S.get(S.TEMPERATURE)),
+        max_tokens=int(S.get(S.MAX_TOKENS)),
+        concurrency=int(S.get(S.CONCURRENCY)),
+        timeout=float(S.get(S.TIMEOUT)),
+        max_retries=int(S.get(S.MAX_RETRIES)),
+        base_url=S.get(S.BASE_URL).strip() or None,
+        api_key=key,
+    )
 
 
 def requested_engine() -> str | None:
@@ -107,9 +113,14 @@ def engine_choice() -> tuple[str, str | None]:
 
 def run_options(reuse_answers: bool = True) -> RunOptions:
     """Pacing, budget and packing from the sidebar (0 there means no limit)."""
-    return RunOptions(rpm=int(S.get(S.RPM)) or None, tpm=int(S.get(S.TPM)) or None,
-                      budget=float(S.get(S.BUDGET)) or None, pack=max(1, int(S.get(S.PACK))),
-                      reuse_answers=reuse_answers, fillers=fillers())
+    return RunOptions(
+        rpm=int(S.get(S.RPM)) or None,
+        tpm=int(S.get(S.TPM)) or None,
+        budget=float(S.get(S.BUDGET)) or None,
+        pack=max(1, int(S.get(S.PACK))),
+        reuse_answers=reuse_answers,
+        fillers=fillers(),
+    )
 
 
 def fillers() -> tuple[str, ...] | None:
@@ -120,8 +131,15 @@ def fillers() -> tuple[str, ...] | None:
 
 def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:
     """The row run the CLI would do with this session's table, plan and settings."""
-    return RunJob(table.df, S.get(S.UPLOAD)["name"], plan, model_settings(), run_options(reuse_answers),
-                  requested_engine(), owner())
+    return RunJob(
+        table.df,
+        S.get(S.UPLOAD)["name"],
+        plan,
+        model_settings(),
+        run_options(reuse_answers),
+        requested_engine(),
+        owner(),
+    )
 
 
 def store() -> Store:
@@ -131,7 +149,8 @@ def store() -> Store:
         try:
             held = Store(path)
         except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(f"The run store {path} cannot be opened: {exc}", code="config.store",
-                              path=str(path)) from None
+            raise ConfigError(
+                f"The run store {path} cannot be opened: {exc}", code="config.store", path=str(path)
+            ) from None
         S.put(S.STORE, held)
     return held

@@ -1,4 +1,5 @@
 """Errors as messages a non-programmer understands, in the UI language; never a traceback."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The offline engine's filler list for 대본 정리, edited on the Rows page (one entry a line, "~word" positional)."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -40,9 +41,16 @@ def editor() -> None:
     if not shown():
         return
     edited = config.fillers()
-    with st.expander(t("fillers.title", count=len(default_fillers().as_list() if edited is None else edited)),
-                     expanded=S.get(S.FILLERS) is not None):
-        st.text_area(t("fillers.label"), height=180, help=t("fillers.help"),
-                     **S.bind("w.fillers", default_text() if S.get(S.FILLERS) is None else S.get(S.FILLERS), set_text))
-        st.button(t("fillers.reset"), icon="↩️", key="b.fillers_reset", on_click=reset,
-                  disabled=S.get(S.FILLERS) is None)
+    with st.expander(
+        t("fillers.title", count=len(default_fillers().as_list() if edited is None else edited)),
+        expanded=S.get(S.FILLERS) is not None,
+    ):
+        st.text_area(
+            t("fillers.label"),
+            height=180,
+            help=t("fillers.help"),
+            **S.bind("w.fillers", default_text() if S.get(S.FILLERS) is None else S.get(S.FILLERS), set_text),
+        )
+        st.button(
+            t("fillers.reset"), icon="↩️", key="b.fillers_reset", on_click=reset, disabled=S.get(S.FILLERS) is None
+        )

@@ -1,4 +1,5 @@
 """The History page's parts: the runs in the store, one picked, reopened, resumed, downloaded or deleted."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.export import to_csv_bytes, to_xlsx_bytes
-from core.jobs import interrupted, unanswered
-from core.pricing import load_prices
-from core.results import results_frame
+from core.engines.pricing import load_prices
+from core.exports.tables import to_csv_bytes, to_xlsx_bytes
+from core.jobs.rows import interrupted, unanswered
+from core.rows.results import results_frame
+from core.rows.tasks import load_tasks
 from core.store import RunInfo
-from core.tasks import load_tasks
 from ui import config, reopen
 from ui import run as runs
 from ui import state as S
@@ -48,19 +49,21 @@ def _task(name: str) -> str:
 def overview(infos: list[RunInfo]) -> None:
     """One line per run: when, file, task, model, how the rows ended, tokens, cost and whether it finished."""
     cut_short = {r.id for r in interrupted(config.store(), limit=len(infos), owner=config.owner())}
-    table = pd.DataFrame({
-        t("history.c_id"): [r.id for r in infos],
-        t("history.c_when"): [reopen.when(r) for r in infos],
-        t("history.c_file"): [r.file_name for r in infos],
-        t("history.c_task"): [_task(r.task) for r in infos],
-        t("history.c_model"): [r.model for r in infos],
-        t("history.c_rows"): [r.rows for r in infos],
-        t("history.c_ok"): [r.ok for r in infos],
-        t("history.c_failed"): [r.failed for r in infos],
-        t("history.c_tokens"): [r.prompt_tokens + r.completion_tokens for r in infos],
-        t("history.c_cost"): [money(cost(r)) for r in infos],
-        t("history.c_state"): [t("history.cut_short" if r.id in cut_short else "history.complete") for r in infos],
-    })
+    table = pd.DataFrame(
+        {
+            t("history.c_id"): [r.id for r in infos],
+            t("history.c_when"): [reopen.when(r) for r in infos],
+            t("history.c_file"): [r.file_name for r in infos],
+            t("history.c_task"): [_task(r.task) for r in infos],
+            t("history.c_model"): [r.model for r in infos],
+            t("history.c_rows"): [r.rows for r in infos],
+            t("history.c_ok"): [r.ok for r in infos],
+            t("history.c_failed"): [r.failed for r in infos],
+            t("history.c_tokens"): [r.prompt_tokens + r.completion_tokens for r in infos],
+            t("history.c_cost"): [money(cost(r)) for r in infos],
+            t("history.c_state"): [t("history.cut_short" if r.id in cut_short else "history.complete") for r in infos],
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420))
 
 
@@ -79,11 +82,18 @@ def open_buttons(info: RunInfo) -> None:
     busy = runs.running()
     missing = bool(unanswered(config.store(), info.id, info.rows))
     left, right = st.columns(2)
-    if left.button(t("history.reopen"), icon="🧾", key="b.reopen", disabled=busy, width="stretch",
-                   help=t("history.reopen_help")) and reopen.reopen(info.id):
+    if left.button(
+        t("history.reopen"), icon="🧾", key="b.reopen", disabled=busy, width="stretch", help=t("history.reopen_help")
+    ) and reopen.reopen(info.id):
         st.switch_page("pages/rows.py")
-    if right.button(t("history.resume_run"), icon="⏯️", key="b.resume_run", disabled=busy or not missing,
-                    width="stretch", help=t("history.resume_help")) and reopen.resume(info.id):
+    if right.button(
+        t("history.resume_run"),
+        icon="⏯️",
+        key="b.resume_run",
+        disabled=busy or not missing,
+        width="stretch",
+        help=t("history.resume_help"),
+    ) and reopen.resume(info.id):
         st.switch_page("pages/rows.py")
     if busy:
         st.caption(t("history.busy"))
@@ -92,17 +102,30 @@ def open_buttons(info: RunInfo) -> None:
 def downloads(info: RunInfo) -> None:
     """The run's table again: input columns, the answers (hand edits included), status and error."""
     store = config.store()
-    table = results_frame(store.run_input(info.id, owner=config.owner()), store.results(info.id),
-                          info.output_column)
+    table = results_frame(store.run_input(info.id, owner=config.owner()), store.results(info.id), info.output_column)
     key = (info.id, fingerprint(table))
     stem = f"{Path(info.file_name).stem}_{info.output_column}_{info.id}"
     left, right = st.columns(2)
-    left.download_button(t("rows.download_csv"), S.memo("history.csv", key, lambda: to_csv_bytes(table)),
-                         file_name=f"{stem}.csv", mime="text/csv", icon="⬇️", key="d.history_csv",
-                         on_click="ignore", width="stretch")
-    right.download_button(t("rows.download_xlsx"), S.memo("history.xlsx", key, lambda: to_xlsx_bytes(table)),
-                          file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon="⬇️", key="d.history_xlsx",
-                          on_click="ignore", width="stretch")
+    left.download_button(
+        t("rows.download_csv"),
+        S.memo("history.csv", key, lambda: to_csv_bytes(table)),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon="⬇️",
+        key="d.history_csv",
+        on_click="ignore",
+        width="stretch",
+    )
+    right.download_button(
+        t("rows.download_xlsx"),
+        S.memo("history.xlsx", key, lambda: to_xlsx_bytes(table)),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        icon="⬇️",
+        key="d.history_xlsx",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 def delete(info: RunInfo) -> None:
@@ -110,15 +133,23 @@ def delete(info: RunInfo) -> None:
     shown = S.get(S.RUN)
     live = runs.running() and shown is not None and shown["id"] == info.id
     if S.get(S.CONFIRM_DELETE) != info.id:
-        st.button(t("history.delete"), icon="🗑️", key="b.delete", disabled=live,
-                  on_click=S.put, args=(S.CONFIRM_DELETE, info.id))
+        st.button(
+            t("history.delete"),
+            icon="🗑️",
+            key="b.delete",
+            disabled=live,
+            on_click=S.put,
+            args=(S.CONFIRM_DELETE, info.id),
+        )
         return
     st.warning(t("history.confirm", id=info.id, file=info.file_name), icon="🗑️")
     left, right = st.columns(2)
-    left.button(t("history.delete_yes"), key="b.delete_yes", type="primary", on_click=_forget, args=(info.id,),
-                width="stretch")
-    right.button(t("history.delete_no"), key="b.delete_no", on_click=S.put, args=(S.CONFIRM_DELETE, None),
-                 width="stretch")
+    left.button(
+        t("history.delete_yes"), key="b.delete_yes", type="primary", on_click=_forget, args=(info.id,), width="stretch"
+    )
+    right.button(
+        t("history.delete_no"), key="b.delete_no", on_click=S.put, args=(S.CONFIRM_DELETE, None), width="stretch"
+    )
 
 
 def _forget(run_id: int) -> None:

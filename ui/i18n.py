@@ -1,4 +1,5 @@
 """UI strings as data (ui/locales/*.toml), looked up in the session's language."""
+
 from __future__ import annotations
 
 import tomllib
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.tasks import get_task
+from core.rows.tasks import get_task
 from ui.state import CUSTOM, LANG
 
 LOCALES = Path(__file__).parent / "locales"

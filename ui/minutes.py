@@ -1,27 +1,27 @@
 """Minutes by map-reduce on the summary page: the chunk size, then the minutes written in the background (a
-core.jobs_minutes.MinutesJob, so reruns and page switches do not stop them), each step's progress and the Markdown as
+core.jobs.minutes.MinutesJob, so reruns and page switches do not stop them), each step's progress and the Markdown as
 written, folded into the page once they end."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from core.chunking import chunk_transcript, default_chunk_tokens
-from core.engine import Completion
-from core.jobs_minutes import MinutesJob, MinutesSnapshot
+from core.engines.layers import build_engine
+from core.engines.protocol import Completion
+from core.jobs.minutes import MinutesJob, MinutesSnapshot
 from core.loaders import Table
-from core.minutes import MinutesResult, minutes_settings
-from core.pipeline import build_engine
+from core.minutes.chunking import chunk_transcript, default_chunk_tokens
+from core.minutes.mapreduce import MinutesResult, minutes_settings
 from core.store import Store
-from ui import config, prompts
+from ui import config, prompts, summary
 from ui import state as S
-from ui import summary
 from ui.errors import capture
 from ui.i18n import t
 
 MIN_CHUNK, MAX_CHUNK = 50, 1_000_000
 CURSOR = "▌"
 LIVE_EVERY = 0.5  # seconds between progress refreshes, as on the rows page
-STOP_WAIT = 2.0   # seconds Stop waits for the job to wind down, so the page folds it in at once
+STOP_WAIT = 2.0  # seconds Stop waits for the job to wind down, so the page folds it in at once
 
 
 def model() -> str:
@@ -37,17 +37,34 @@ def budget() -> int:
 def chunk_count(table: Table) -> int:
     """How many chunks the transcript makes at the size in use (kept while nothing it depends on changes)."""
     key = (S.get(S.UPLOAD)["id"], S.get(S.TEXT_COL), S.get(S.SPEAKER_COL), model(), budget())
-    return S.memo("minutes_chunks", key, lambda: len(chunk_transcript(
-        table.df, model=model(), text_column=S.get(S.TEXT_COL), speaker_column=S.get(S.SPEAKER_COL),
-        chunk_tokens=budget())))
+    return S.memo(
+        "minutes_chunks",
+        key,
+        lambda: len(
+            chunk_transcript(
+                table.df,
+                model=model(),
+                text_column=S.get(S.TEXT_COL),
+                speaker_column=S.get(S.SPEAKER_COL),
+                chunk_tokens=budget(),
+            )
+        ),
+    )
 
 
 def settings(table: Table) -> None:
     """The chunk size (empty: the model's default, shown) and how many chunks that makes."""
     default = default_chunk_tokens(model())
-    st.number_input(t("minutes.chunk_tokens"), MIN_CHUNK, MAX_CHUNK, value=None, step=500,
-                    placeholder=t("minutes.chunk_auto", tokens=f"{default:,}"), help=t("minutes.chunk_help"),
-                    **S.bind_key(S.CHUNK_TOKENS))
+    st.number_input(
+        t("minutes.chunk_tokens"),
+        MIN_CHUNK,
+        MAX_CHUNK,
+        value=None,
+        step=500,
+        placeholder=t("minutes.chunk_auto", tokens=f"{default:,}"),
+        help=t("minutes.chunk_help"),
+        **S.bind_key(S.CHUNK_TOKENS),
+    )
     try:
         chunks = chunk_count(table)
     except Exception as exc:  # a size too small for one utterance, a missing column: say so, writing is refused too
@@ -67,14 +84,20 @@ def start(table: Table) -> None:
         options = config.run_options(reuse_answers=not S.get(S.SUMMARY))
         # Its own connection: the job writes from its thread while this session's pages read and write theirs.
         store = Store(config.store().path)
-        engine = build_engine(chosen, config.engine_choice()[0], prompts.SUMMARY_TASK, options, store,
-                              owns_store=True)
+        engine = build_engine(chosen, config.engine_choice()[0], prompts.SUMMARY_TASK, options, store, owns_store=True)
     except Exception as exc:
         S.put(S.SUMMARY_ERROR, capture(exc))
         return
-    job = MinutesJob(table.df, engine=engine, model=chosen.model, text_column=S.get(S.TEXT_COL),
-                     speaker_column=S.get(S.SPEAKER_COL), system=prompts.system_text(prompts.SUMMARY_TASK),
-                     chunk_tokens=S.get(S.CHUNK_TOKENS), concurrency=chosen.concurrency)
+    job = MinutesJob(
+        table.df,
+        engine=engine,
+        model=chosen.model,
+        text_column=S.get(S.TEXT_COL),
+        speaker_column=S.get(S.SPEAKER_COL),
+        system=prompts.system_text(prompts.SUMMARY_TASK),
+        chunk_tokens=S.get(S.CHUNK_TOKENS),
+        concurrency=chosen.concurrency,
+    )
     S.put(S.MINUTES_JOB, {"job": job.start(), "upload": S.get(S.UPLOAD)["id"]})
 
 

@@ -1,15 +1,15 @@
 """The offline engine's extractive summary on the summary page: said to be what it is, with its length setting."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from core.engine import Completion
-from core.engines import make_engine
-from core.jobs import stream_sync
-from core.tasks import get_task
-from ui import config, prompts
+from core.engines.factory import make_engine
+from core.engines.protocol import Completion
+from core.jobs.rows import stream_sync
+from core.rows.tasks import get_task
+from ui import config, prompts, summary
 from ui import state as S
-from ui import summary
 from ui.errors import capture
 from ui.i18n import t
 
@@ -19,9 +19,16 @@ MAX_SENTENCES = 60
 def settings() -> None:
     """What the offline engine does (and does not), and how many sentences it picks (empty: automatic)."""
     st.info(t("minutes.offline_label"), icon="📝")
-    st.number_input(t("minutes.sentences"), 1, MAX_SENTENCES, value=None, step=1,
-                    placeholder=t("minutes.sentences_auto"), help=t("minutes.sentences_help"),
-                    **S.bind_key(S.SENTENCES))
+    st.number_input(
+        t("minutes.sentences"),
+        1,
+        MAX_SENTENCES,
+        value=None,
+        step=1,
+        placeholder=t("minutes.sentences_auto"),
+        help=t("minutes.sentences_help"),
+        **S.bind_key(S.SENTENCES),
+    )
 
 
 def write(text: str) -> None:
@@ -29,8 +36,9 @@ def write(text: str) -> None:
     S.put(S.SUMMARY_ERROR, None)
     template = get_task(prompts.SUMMARY_TASK).build(system=prompts.system_text(prompts.SUMMARY_TASK))
     try:
-        engine = make_engine(config.model_settings(), "offline", task=prompts.SUMMARY_TASK,
-                             sentences=S.get(S.SENTENCES))
+        engine = make_engine(
+            config.model_settings(), "offline", task=prompts.SUMMARY_TASK, sentences=S.get(S.SENTENCES)
+        )
     except Exception as exc:
         S.put(S.SUMMARY_ERROR, capture(exc))
         return

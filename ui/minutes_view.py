@@ -1,4 +1,5 @@
 """What the summary page shows once written: coverage, the text, its sources, action items, downloads."""
+
 from __future__ import annotations
 
 import json
@@ -7,16 +8,16 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
-from core.export import to_csv_bytes, to_xlsx_bytes
+from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.loaders import Table
-from core.minutes import MinutesResult
-from core.minutes_cite import by_section, citations, sources
-from core.results import cell_text
+from core.minutes.citations import by_section, citations, sources
+from core.minutes.mapreduce import MinutesResult
+from core.rows.results import cell_text
 from ui import state as S
 from ui import summary
 from ui.i18n import t
 
-ACTION_COLUMNS = ["text", "owner", "due", "rows", "time"]  # as core.minutes_doc.action_items_frame makes them
+ACTION_COLUMNS = ["text", "owner", "due", "rows", "time"]  # as core.minutes.document.action_items_frame makes them
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -62,11 +63,19 @@ def coverage(found: MinutesResult) -> None:
     """Every utterance read, or which ones are missing because their chunk failed."""
     cov = found.coverage
     if cov.complete:
-        st.caption(t("minutes.coverage_full", rows=f"{len(cov.rows):,}", chunks=len(found.chunks),
-                     requests=found.requests))
+        st.caption(
+            t("minutes.coverage_full", rows=f"{len(cov.rows):,}", chunks=len(found.chunks), requests=found.requests)
+        )
     else:
-        st.warning(t("minutes.coverage_gap", missing=f"{len(cov.missing):,}", ranges=spans(cov.missing, cov.rows),
-                     share=f"{cov.share:.0%}"), icon="⚠️")
+        st.warning(
+            t(
+                "minutes.coverage_gap",
+                missing=f"{len(cov.missing):,}",
+                ranges=spans(cov.missing, cov.rows),
+                share=f"{cov.share:.0%}",
+            ),
+            icon="⚠️",
+        )
     if found.dropped:
         st.caption(t("minutes.dropped", n=found.dropped))
 
@@ -78,12 +87,14 @@ def sources_view(table: Table) -> None:
     if not groups:
         st.info(t("minutes.sources_none"))
         return
-    config = {"item": st.column_config.NumberColumn(t("minutes.col_item"), width="small"),
-              "point": st.column_config.TextColumn(t("minutes.col_point"), width="medium"),
-              "row": st.column_config.NumberColumn(t("minutes.col_row"), format="#%d", width="small"),
-              "time": st.column_config.TextColumn(t("minutes.col_time"), width="small"),
-              "speaker": st.column_config.TextColumn(t("minutes.col_speaker"), width="small"),
-              "text": st.column_config.TextColumn(t("minutes.col_text"), width="large")}
+    config = {
+        "item": st.column_config.NumberColumn(t("minutes.col_item"), width="small"),
+        "point": st.column_config.TextColumn(t("minutes.col_point"), width="medium"),
+        "row": st.column_config.NumberColumn(t("minutes.col_row"), format="#%d", width="small"),
+        "time": st.column_config.TextColumn(t("minutes.col_time"), width="small"),
+        "speaker": st.column_config.TextColumn(t("minutes.col_speaker"), width="small"),
+        "text": st.column_config.TextColumn(t("minutes.col_text"), width="large"),
+    }
     for section, items in groups.items():
         with st.expander(t("minutes.sources_section", section=section or "—", n=len(items))):
             frame = sources(table.df, items, S.get(S.TEXT_COL), S.get(S.SPEAKER_COL))
@@ -128,21 +139,46 @@ def actions(key: str) -> None:
     table = S.get(S.ACTIONS)
     if table.empty:
         st.caption(t("minutes.actions_none"))
-    config = {"text": st.column_config.TextColumn(t("minutes.col_task"), width="large"),
-              "owner": st.column_config.TextColumn(t("minutes.col_owner"), width="small"),
-              "due": st.column_config.TextColumn(t("minutes.col_due"), width="small"),
-              "rows": st.column_config.TextColumn(t("minutes.col_rows"), width="small"),
-              "time": st.column_config.TextColumn(t("minutes.col_time"), width="small")}
-    st.data_editor(table, key=key, num_rows="dynamic", hide_index=True, disabled=["time"], column_config=config,
-                   column_order=ACTION_COLUMNS, width="stretch")
+    config = {
+        "text": st.column_config.TextColumn(t("minutes.col_task"), width="large"),
+        "owner": st.column_config.TextColumn(t("minutes.col_owner"), width="small"),
+        "due": st.column_config.TextColumn(t("minutes.col_due"), width="small"),
+        "rows": st.column_config.TextColumn(t("minutes.col_rows"), width="small"),
+        "time": st.column_config.TextColumn(t("minutes.col_time"), width="small"),
+    }
+    st.data_editor(
+        table,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        disabled=["time"],
+        column_config=config,
+        column_order=ACTION_COLUMNS,
+        width="stretch",
+    )
     st.caption(t("minutes.actions_help"))
     stem, shown = f"{summary.stem()}_{t('minutes.actions_stem')}", labelled(table)
     left, right = st.columns(2)
-    left.download_button(t("minutes.download_csv"), to_csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
-                         icon="⬇️", key="d.actions_csv", on_click="ignore", width="stretch")
-    right.download_button(t("minutes.download_xlsx"), to_xlsx_bytes(shown, sheet=t("minutes.actions")),
-                          file_name=f"{stem}.xlsx", mime=XLSX, icon="⬇️", key="d.actions_xlsx", on_click="ignore",
-                          width="stretch")
+    left.download_button(
+        t("minutes.download_csv"),
+        to_csv_bytes(shown),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon="⬇️",
+        key="d.actions_csv",
+        on_click="ignore",
+        width="stretch",
+    )
+    right.download_button(
+        t("minutes.download_xlsx"),
+        to_xlsx_bytes(shown, sheet=t("minutes.actions")),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX,
+        icon="⬇️",
+        key="d.actions_xlsx",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 def structured(found: MinutesResult) -> bytes:

@@ -1,4 +1,5 @@
 """The prompt the user is shaping: task, system prompt, template and labels, per task, in session state."""
+
 from __future__ import annotations
 
 import zlib
@@ -6,9 +7,9 @@ import zlib
 import pandas as pd
 
 from core.errors import ConfigError
-from core.plan import RowPlan, row_plan
-from core.runner import TEXT_ALIAS, check_spec
-from core.tasks import Task, get_task, row_tasks
+from core.rows.plan import RowPlan, row_plan
+from core.rows.runner import TEXT_ALIAS, check_spec
+from core.rows.tasks import Task, get_task, row_tasks
 from ui import state as S
 
 CUSTOM_TEMPLATE = "<data>{text}</data>"
@@ -122,11 +123,17 @@ def plan(df: pd.DataFrame, text_column: str | None) -> RowPlan:
     if name == S.CUSTOM:
         output = S.get(S.CUSTOM_OUTPUT).strip() or None
         if output in map(str, df.columns):
-            raise ConfigError(f"The output column '{output}' is already an input column.",
-                              code="config.output_column", name=output)
+            raise ConfigError(
+                f"The output column '{output}' is already an input column.", code="config.output_column", name=output
+            )
         result = row_plan(template=template, system=system, text_column=text_column, output_column=output)
     else:
-        result = row_plan(task=name, template=template, system=system, text_column=text_column,
-                          labels=labels(name) if preset(name).kind == "label" else None)
+        result = row_plan(
+            task=name,
+            template=template,
+            system=system,
+            text_column=text_column,
+            labels=labels(name) if preset(name).kind == "label" else None,
+        )
     check_spec(result.spec, list(df.columns))
     return result

@@ -1,4 +1,5 @@
 """Bringing a stored run back into the session: its table, prompt, model and results; resuming it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import CoreError
-from core.jobs import interrupted, unanswered
+from core.jobs.rows import interrupted, unanswered
 from core.loaders import Table
 from core.loaders.columns import guess_speaker_column, guess_text_column
 from core.store import RunInfo
@@ -17,7 +18,6 @@ from ui import state as S
 from ui.i18n import t
 from ui.rows import start
 from ui.upload import use_table
-
 
 
 def when(info: RunInfo) -> str:
@@ -67,9 +67,20 @@ def reopen(run_id: int) -> bool:
     _restore_model(info)
     results = {r.row: r for r in store.results(run_id)}
     task = S.get(S.TASK)
-    S.put(S.RUN, {"id": run_id, "task": None if task == S.CUSTOM else task, "output_column": info.output_column,
-                  "labels": tuple(info.params.get("labels") or ()), "results": results, "kinds": {},
-                  "model": info.model, "engine": info.engine, "budget": 0.0})
+    S.put(
+        S.RUN,
+        {
+            "id": run_id,
+            "task": None if task == S.CUSTOM else task,
+            "output_column": info.output_column,
+            "labels": tuple(info.params.get("labels") or ()),
+            "results": results,
+            "kinds": {},
+            "model": info.model,
+            "engine": info.engine,
+            "budget": 0.0,
+        },
+    )
     S.get(S.EDITS).update({row: results[row].output for row in store.edited_rows(run_id) if row in results})
     return True
 
@@ -98,5 +109,12 @@ def offer() -> None:
     missing = len(unanswered(config.store(), info.id, info.rows))
     with st.container(border=True):
         st.markdown(t("history.unfinished", file=info.file_name, when=when(info), n=missing, total=info.rows))
-        st.button(t("history.resume", n=missing), icon="⏯️", key="b.resume_offer", type="primary",
-                  on_click=resume, args=(info.id,), help=t("history.resume_help"))
+        st.button(
+            t("history.resume", n=missing),
+            icon="⏯️",
+            key="b.resume_offer",
+            type="primary",
+            on_click=resume,
+            args=(info.id,),
+            help=t("history.resume_help"),
+        )

@@ -1,4 +1,5 @@
 """Second chances on the rows page: re-run the failed, ticked or changed rows, or resume a run cut short."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -28,11 +29,25 @@ def buttons() -> None:
     cols = st.columns(len(RERUNS))
     for col, (which, icon, reuse) in zip(cols, RERUNS):
         n = len(runs.rows_for(which)) if allowed else 0
-        col.button(t(f"rows.rerun_{which}", n=n), icon=icon, key=f"b.rerun_{which}", disabled=not n,
-                   on_click=rerun, args=(which, reuse), width="stretch")
+        col.button(
+            t(f"rows.rerun_{which}", n=n),
+            icon=icon,
+            key=f"b.rerun_{which}",
+            disabled=not n,
+            on_click=rerun,
+            args=(which, reuse),
+            width="stretch",
+        )
     missing = len(runs.rows_for("unanswered")) if allowed else 0
     if missing:
-        st.button(t("rows.resume", n=missing), icon="⏯️", key="b.resume", type="primary",
-                  on_click=rerun, args=("unanswered", True), help=t("rows.resume_help"))
+        st.button(
+            t("rows.resume", n=missing),
+            icon="⏯️",
+            key="b.resume",
+            type="primary",
+            on_click=rerun,
+            args=("unanswered", True),
+            help=t("rows.resume_help"),
+        )
     if not runs.can_rerun():
         st.caption(t("rows.rerun_other_task"))

@@ -1,4 +1,5 @@
 """The rows page's results: live progress while a run goes, then metrics, the editor, downloads."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,18 +7,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.export import to_csv_bytes, to_xlsx_bytes
-from core.formats.subtitles_out import has_timings, to_srt, to_vtt
-from core.results import STATUSES, run_stats
+from core.exports.subtitles import has_timings, to_srt, to_vtt
+from core.exports.tables import to_csv_bytes, to_xlsx_bytes
+from core.rows.results import STATUSES, run_stats
 from ui import run as runs
 from ui import state as S
 from ui.i18n import t
 from ui.rows import money
 from ui.table import SELECT, fingerprint, label_counts, latency_histogram, row_details, with_select
 
-LIVE_EVERY = 0.5      # seconds between progress refreshes
-LIVE_MAX = 1000       # rows drawn in the live table (past that, the latest finished ones)
-EAGER_ROWS = 20_000   # larger tables build their XLSX when the button is clicked, not on every rerun
+LIVE_EVERY = 0.5  # seconds between progress refreshes
+LIVE_MAX = 1000  # rows drawn in the live table (past that, the latest finished ones)
+EAGER_ROWS = 20_000  # larger tables build their XLSX when the button is clicked, not on every rerun
 SUBTITLE_MIME = {"srt": "application/x-subrip", "vtt": "text/vtt"}
 
 
@@ -30,10 +31,10 @@ def columns_config(output_column: str) -> dict:
     """How the results columns look: the answer wide and editable, status in words."""
     return {
         SELECT: st.column_config.CheckboxColumn(t("rows.col_select"), help=t("rows.col_select_help"), width="small"),
-        output_column: st.column_config.TextColumn(f"✏️ {output_column}", help=t("rows.col_output_help"),
-                                                   width="large"),
-        "status": st.column_config.SelectboxColumn(t("rows.col_status"), options=["", *STATUSES],
-                                                   format_func=status_label, disabled=True, width="small"),
+        output_column: st.column_config.TextColumn(f"✏️ {output_column}", help=t("rows.col_output_help"), width="large"),
+        "status": st.column_config.SelectboxColumn(
+            t("rows.col_status"), options=["", *STATUSES], format_func=status_label, disabled=True, width="small"
+        ),
         "error": st.column_config.TextColumn(t("rows.col_error"), disabled=True, width="medium"),
     }
 
@@ -58,8 +59,7 @@ def live() -> None:
         done = sorted(snap.results)[-LIVE_MAX:]
         table = table.iloc[done]
     output = S.get(S.RUN)["output_column"]
-    st.dataframe(table, column_config=columns_config(output), column_order=column_order(table, output),
-                 width="stretch")
+    st.dataframe(table, column_config=columns_config(output), column_order=column_order(table, output), width="stretch")
 
 
 def metrics() -> None:
@@ -85,12 +85,26 @@ def details() -> None:
         return
     with st.expander(t("rows.details")):
         hist = latency_histogram(rows["latency_s"])
-        st.bar_chart(hist.rename(t("rows.count")), x_label=t("rows.latency_axis"), y_label=t("rows.count"),
-                     sort=False, height=220)
-        st.dataframe(rows.rename(columns={"row": t("rows.d_row"), "prompt_tokens": t("rows.d_prompt"),
-                                          "completion_tokens": t("rows.d_completion"),
-                                          "latency_s": t("rows.d_latency")}),
-                     hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320))
+        st.bar_chart(
+            hist.rename(t("rows.count")),
+            x_label=t("rows.latency_axis"),
+            y_label=t("rows.count"),
+            sort=False,
+            height=220,
+        )
+        st.dataframe(
+            rows.rename(
+                columns={
+                    "row": t("rows.d_row"),
+                    "prompt_tokens": t("rows.d_prompt"),
+                    "completion_tokens": t("rows.d_completion"),
+                    "latency_s": t("rows.d_latency"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(rows), 320),
+        )
 
 
 def editor() -> pd.DataFrame:
@@ -100,9 +114,16 @@ def editor() -> pd.DataFrame:
     table = runs.table_now()
     view = with_select(table, S.get(S.SELECTED))
     locked = [c for c in view.columns if c not in (SELECT, run["output_column"])]
-    st.data_editor(view, key=key, disabled=locked, column_config=columns_config(run["output_column"]),
-                   column_order=column_order(view, run["output_column"]), num_rows="fixed", width="stretch",
-                   height=min(38 + 35 * len(view), 560))
+    st.data_editor(
+        view,
+        key=key,
+        disabled=locked,
+        column_config=columns_config(run["output_column"]),
+        column_order=column_order(view, run["output_column"]),
+        num_rows="fixed",
+        width="stretch",
+        height=min(38 + 35 * len(view), 560),
+    )
     st.caption(t("rows.edit_hint", edited=len(S.get(S.EDITS))))
     return table
 
@@ -120,15 +141,38 @@ def downloads(table: pd.DataFrame) -> None:
     stem = f"{Path(S.get(S.UPLOAD)['name']).stem}_{S.get(S.RUN)['output_column']}"
     subtitles = _subtitles(table)
     left, right, *more = st.columns(4 if subtitles else 2)
-    left.download_button(t("rows.download_csv"), _export("csv", table), file_name=f"{stem}.csv", mime="text/csv",
-                         icon="⬇️", key="d.csv", on_click="ignore", width="stretch")
-    right.download_button(t("rows.download_xlsx"), _export("xlsx", table), file_name=f"{stem}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon="⬇️", key="d.xlsx", on_click="ignore", width="stretch")
+    left.download_button(
+        t("rows.download_csv"),
+        _export("csv", table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon="⬇️",
+        key="d.csv",
+        on_click="ignore",
+        width="stretch",
+    )
+    right.download_button(
+        t("rows.download_xlsx"),
+        _export("xlsx", table),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon="⬇️",
+        key="d.xlsx",
+        on_click="ignore",
+        width="stretch",
+    )
     for column, (fmt, data) in zip(more, subtitles.items()):
-        column.download_button(t(f"rows.download_{fmt}"), data, file_name=f"{stem}.{fmt}", mime=SUBTITLE_MIME[fmt],
-                               icon="🎬", key=f"d.{fmt}", on_click="ignore", width="stretch",
-                               help=t("rows.download_subtitles_help"))
+        column.download_button(
+            t(f"rows.download_{fmt}"),
+            data,
+            file_name=f"{stem}.{fmt}",
+            mime=SUBTITLE_MIME[fmt],
+            icon="🎬",
+            key=f"d.{fmt}",
+            on_click="ignore",
+            width="stretch",
+            help=t("rows.download_subtitles_help"),
+        )
 
 
 def _subtitles(table: pd.DataFrame) -> dict[str, bytes]:
@@ -138,8 +182,10 @@ def _subtitles(table: pd.DataFrame) -> dict[str, bytes]:
         return {}
     speaker = speaker if speaker in table.columns else None
     key = (fingerprint(table), speaker)
-    return {"srt": S.memo("export.srt", key, lambda: to_srt(table, output).encode("utf-8")),
-            "vtt": S.memo("export.vtt", key, lambda: to_vtt(table, output, speaker).encode("utf-8"))}
+    return {
+        "srt": S.memo("export.srt", key, lambda: to_srt(table, output).encode("utf-8")),
+        "vtt": S.memo("export.vtt", key, lambda: to_vtt(table, output, speaker).encode("utf-8")),
+    }
 
 
 def label_chart(table: pd.DataFrame) -> None:

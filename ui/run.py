@@ -1,19 +1,21 @@
 """Row runs of this session: start, stop, fold a finished job into the results, re-run or resume some rows.
 
-Every run goes through core.service.execute (in a core.jobs.RowJob), so its results and the hand edits are in the
+Every run goes through core.rows.service.execute (in a core.jobs.rows.RowJob), so its results and the hand edits are
+in the
 run store as well as here; RUN["id"] names the run there.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
 
-from core.jobs import JobSnapshot, RowJob, unanswered
-from core.plan import RowPlan
-from core.pricing import load_prices
-from core.results import RowResult, run_stats
-from core.service import RunJob, rows_to_rerun
+from core.engines.pricing import load_prices
+from core.jobs.rows import JobSnapshot, RowJob, unanswered
+from core.rows.plan import RowPlan
+from core.rows.results import RowResult, run_stats
+from core.rows.service import RunJob, rows_to_rerun
 from ui import config, prompts
 from ui import state as S
 from ui.errors import kind_text
@@ -42,9 +44,17 @@ def snapshot() -> JobSnapshot | None:
 
 def new_run(plan: RowPlan, job: RunJob, row_job: RowJob) -> dict[str, Any]:
     """A fresh results record: the run's id in the store, what it answers, and how it was asked."""
-    return {"id": row_job.run_id, "task": plan.task, "output_column": plan.output_column,
-            "labels": tuple(plan.spec.labels), "results": {}, "kinds": {}, "model": job.settings.model,
-            "engine": row_job.engine_name, "budget": 0.0}
+    return {
+        "id": row_job.run_id,
+        "task": plan.task,
+        "output_column": plan.output_column,
+        "labels": tuple(plan.spec.labels),
+        "results": {},
+        "kinds": {},
+        "model": job.settings.model,
+        "engine": row_job.engine_name,
+        "budget": 0.0,
+    }
 
 
 def clear() -> None:
@@ -111,8 +121,12 @@ def outcome(snap: JobSnapshot) -> tuple[str, str]:
         held = sum(kind == BUDGET_KIND for kind in snap.kinds.values())
         return "warning", t("rows.msg_budget", held=held, total=snap.total, budget=f"{S.get(S.RUN)['budget']:.2f}")
     if failed:
-        return "error", t("rows.msg_failed", failed=c["failed"], total=snap.total,
-                          reason=kind_text(max(set(failed), key=failed.count)))
+        return "error", t(
+            "rows.msg_failed",
+            failed=c["failed"],
+            total=snap.total,
+            reason=kind_text(max(set(failed), key=failed.count)),
+        )
     if c["cancelled"]:
         return "warning", t("rows.msg_stopped", done=snap.total - c["cancelled"], total=snap.total)
     if c["failed"]:
@@ -202,9 +216,21 @@ def rows_for(which: str) -> list[int]:
     if which == "selected":
         return [i for i in sorted(S.get(S.SELECTED)) if i not in edited]
     job = config.run_job(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
-    key = (which, run["id"], S.get(S.EDITOR_VERSION), tuple(sorted(edited)), hash(job.plan.spec),
-           job.settings, job.options, job.engine, S.get(S.UPLOAD)["id"])
+    key = (
+        which,
+        run["id"],
+        S.get(S.EDITOR_VERSION),
+        tuple(sorted(edited)),
+        hash(job.plan.spec),
+        job.settings,
+        job.options,
+        job.engine,
+        S.get(S.UPLOAD)["id"],
+    )
     if which == "unanswered":
-        return S.memo("rerun.unanswered", key, lambda: [
-            i for i in unanswered(config.store(), run["id"], len(table.df)) if i not in edited])
+        return S.memo(
+            "rerun.unanswered",
+            key,
+            lambda: [i for i in unanswered(config.store(), run["id"], len(table.df)) if i not in edited],
+        )
     return S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(config.store(), run["id"], job, which, keep))

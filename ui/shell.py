@@ -4,6 +4,7 @@ Pages call `frame()` themselves (rather than app.py drawing the sidebar) because
 in pages/ directly, without app.py, when a server's first request is a deep link, and AppTest does so
 after its first run; `frame()` is idempotent, so the normal path through app.py is unaffected.
 """
+
 from __future__ import annotations
 
 import streamlit as st

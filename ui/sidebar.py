@@ -1,9 +1,10 @@
 """The sidebar on every page: language, the system prompt (the main knob), model, throughput, connection."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from core.engines import ENGINES
+from core.engines.factory import ENGINES
 from ui import config, prompts
 from ui import run as runs
 from ui import state as S
@@ -31,19 +32,28 @@ def render(task: str) -> None:
 
 def language() -> None:
     """한국어 / English switch."""
-    st.radio(t("sidebar.language"), list(LANGS), format_func=LANGS.get, horizontal=True,
-             **S.bind_key(S.LANG))
+    st.radio(t("sidebar.language"), list(LANGS), format_func=LANGS.get, horizontal=True, **S.bind_key(S.LANG))
 
 
 def system_prompt(task: str) -> None:
     """The system prompt box for `task`, with a reset to the preset's default."""
     st.subheader(t("sidebar.prompt"))
-    st.text_area(t("sidebar.system_for", task=task_title(task)), height=260, help=t("sidebar.system_help"),
-                 **S.bind(prompts.system_widget(task), prompts.system_text(task),
-                          lambda text: prompts.set_system(task, text)))
+    st.text_area(
+        t("sidebar.system_for", task=task_title(task)),
+        height=260,
+        help=t("sidebar.system_help"),
+        **S.bind(prompts.system_widget(task), prompts.system_text(task), lambda text: prompts.set_system(task, text)),
+    )
     modified = prompts.is_modified(task)
-    st.button(t("sidebar.reset"), on_click=prompts.reset_system, args=(task,), disabled=not modified,
-              key="b.reset_system", icon="↩️", width="stretch")
+    st.button(
+        t("sidebar.reset"),
+        on_click=prompts.reset_system,
+        args=(task,),
+        disabled=not modified,
+        key="b.reset_system",
+        icon="↩️",
+        width="stretch",
+    )
     st.caption(t("sidebar.modified") if modified else t("sidebar.default"))
 
 
@@ -51,13 +61,26 @@ def model() -> None:
     """Model name and sampling settings."""
     st.subheader(t("sidebar.model"))
     st.text_input(t("sidebar.model_name"), help=t("sidebar.model_help"), **S.bind_key(S.MODEL))
-    st.slider(t("sidebar.temperature"), 0.0, 2.0, step=0.05, help=t("sidebar.temperature_help"),
-              **S.bind_key(S.TEMPERATURE))
+    st.slider(
+        t("sidebar.temperature"), 0.0, 2.0, step=0.05, help=t("sidebar.temperature_help"), **S.bind_key(S.TEMPERATURE)
+    )
     left, right = st.columns(2)
-    left.number_input(t("sidebar.max_tokens"), 1, MAX_TOKENS_LIMIT, step=64, help=t("sidebar.max_tokens_help"),
-                      **S.bind_key(S.MAX_TOKENS))
-    right.number_input(t("sidebar.concurrency"), 1, MAX_CONCURRENCY, step=1, help=t("sidebar.concurrency_help"),
-                       **S.bind_key(S.CONCURRENCY))
+    left.number_input(
+        t("sidebar.max_tokens"),
+        1,
+        MAX_TOKENS_LIMIT,
+        step=64,
+        help=t("sidebar.max_tokens_help"),
+        **S.bind_key(S.MAX_TOKENS),
+    )
+    right.number_input(
+        t("sidebar.concurrency"),
+        1,
+        MAX_CONCURRENCY,
+        step=1,
+        help=t("sidebar.concurrency_help"),
+        **S.bind_key(S.CONCURRENCY),
+    )
 
 
 def throughput() -> None:
@@ -65,10 +88,16 @@ def throughput() -> None:
     with st.expander(t("sidebar.throughput"), expanded=bool(S.get(S.BUDGET))):
         left, right = st.columns(2)
         left.number_input(t("sidebar.rpm"), 0, MAX_RPM, step=10, help=t("sidebar.rpm_help"), **S.bind_key(S.RPM))
-        right.number_input(t("sidebar.tpm"), 0, MAX_TPM, step=10_000, help=t("sidebar.tpm_help"),
-                           **S.bind_key(S.TPM))
-        left.number_input(t("sidebar.budget"), 0.0, MAX_BUDGET, step=0.5, format="%.2f", help=t("sidebar.budget_help"),
-                          **S.bind_key(S.BUDGET))
+        right.number_input(t("sidebar.tpm"), 0, MAX_TPM, step=10_000, help=t("sidebar.tpm_help"), **S.bind_key(S.TPM))
+        left.number_input(
+            t("sidebar.budget"),
+            0.0,
+            MAX_BUDGET,
+            step=0.5,
+            format="%.2f",
+            help=t("sidebar.budget_help"),
+            **S.bind_key(S.BUDGET),
+        )
         right.number_input(t("sidebar.pack"), 1, MAX_PACK, step=1, help=t("sidebar.pack_help"), **S.bind_key(S.PACK))
 
 
@@ -76,19 +105,35 @@ def connection() -> None:
     """API key (this session only), base URL and engine."""
     source = config.key_source()
     with st.expander(t("sidebar.connection"), expanded=source == "none" and not S.get(S.BASE_URL)):
-        st.text_input(t("sidebar.api_key"), type="password", placeholder="sk-...", help=t("sidebar.api_key_help"),
-                      **S.bind_key(S.API_KEY))
+        st.text_input(
+            t("sidebar.api_key"),
+            type="password",
+            placeholder="sk-...",
+            help=t("sidebar.api_key_help"),
+            **S.bind_key(S.API_KEY),
+        )
         st.caption(t(f"sidebar.key_{source}"))
-        st.text_input(t("sidebar.base_url"), placeholder="https://api.openai.com/v1",
-                      help=t("sidebar.base_url_help"), **S.bind_key(S.BASE_URL))
+        st.text_input(
+            t("sidebar.base_url"),
+            placeholder="https://api.openai.com/v1",
+            help=t("sidebar.base_url_help"),
+            **S.bind_key(S.BASE_URL),
+        )
         names = {config.AUTO: t("sidebar.engine_auto")}  # looked up now: format_func may run outside this run
-        st.selectbox(t("sidebar.engine"), [config.AUTO, *ENGINES], format_func=lambda name: names.get(name, name),
-                     help=t("sidebar.engine_help"), **S.bind_key(S.ENGINE))
+        st.selectbox(
+            t("sidebar.engine"),
+            [config.AUTO, *ENGINES],
+            format_func=lambda name: names.get(name, name),
+            help=t("sidebar.engine_help"),
+            **S.bind_key(S.ENGINE),
+        )
         left, right = st.columns(2)
-        left.number_input(t("sidebar.timeout"), 5, MAX_TIMEOUT, step=5, help=t("sidebar.timeout_help"),
-                          **S.bind_key(S.TIMEOUT))
-        right.number_input(t("sidebar.retries"), 0, MAX_RETRIES, step=1, help=t("sidebar.retries_help"),
-                           **S.bind_key(S.MAX_RETRIES))
+        left.number_input(
+            t("sidebar.timeout"), 5, MAX_TIMEOUT, step=5, help=t("sidebar.timeout_help"), **S.bind_key(S.TIMEOUT)
+        )
+        right.number_input(
+            t("sidebar.retries"), 0, MAX_RETRIES, step=1, help=t("sidebar.retries_help"), **S.bind_key(S.MAX_RETRIES)
+        )
 
 
 def run_status() -> None:

@@ -3,6 +3,7 @@
 Widget keys are cleaned up by Streamlit when their widget is not drawn (e.g. on another page), so
 anything that must last lives under a plain key below; widgets are bound to it with `bind`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,57 +14,57 @@ import streamlit as st
 from core.settings import ModelSettings
 
 # The UI
-LANG = "lang"                    # "ko" | "en"
-PAGE = "page"                    # the page drawn by the last full run
-NEW_PAGE = "new_page"            # True during the first run on a page (its widgets are new to the browser)
+LANG = "lang"  # "ko" | "en"
+PAGE = "page"  # the page drawn by the last full run
+NEW_PAGE = "new_page"  # True during the first run on a page (its widgets are new to the browser)
 # The upload
-UPLOAD = "upload"                # {"name", "data", "id" (new on every load)} of the table's file, or None
-UPLOAD_SEEN = "upload_seen"      # token of the last uploader file handled (so a rerun does not re-parse it)
-UPLOAD_ERROR = "upload_error"    # the exception of the last file that could not be read, or None
-TABLE = "table"                  # core.loaders.Table or None
+UPLOAD = "upload"  # {"name", "data", "id" (new on every load)} of the table's file, or None
+UPLOAD_SEEN = "upload_seen"  # token of the last uploader file handled (so a rerun does not re-parse it)
+UPLOAD_ERROR = "upload_error"  # the exception of the last file that could not be read, or None
+TABLE = "table"  # core.loaders.Table or None
 TEXT_COL = "text_column"
-SPEAKER_COL = "speaker_column"   # column name or None
+SPEAKER_COL = "speaker_column"  # column name or None
 # The prompt
-TASK = "task"                    # a row task name or CUSTOM
-SYSTEMS = "systems"              # task -> system prompt the user wrote (absent: the preset's)
-TEMPLATES = "templates"          # task -> user template the user wrote (absent: the preset's)
-LABELS = "labels"                # task -> label list the user chose (absent: the preset's)
+TASK = "task"  # a row task name or CUSTOM
+SYSTEMS = "systems"  # task -> system prompt the user wrote (absent: the preset's)
+TEMPLATES = "templates"  # task -> user template the user wrote (absent: the preset's)
+LABELS = "labels"  # task -> label list the user chose (absent: the preset's)
 CUSTOM_OUTPUT = "custom_output"  # name of the answer column for a custom template
-FILLERS = "fillers"              # the offline 대본 정리 filler list as typed (one entry a line), or None: the preset's
+FILLERS = "fillers"  # the offline 대본 정리 filler list as typed (one entry a line), or None: the preset's
 # The model
 MODEL, TEMPERATURE, MAX_TOKENS = "model", "temperature", "max_tokens"
 CONCURRENCY, BASE_URL, ENGINE = "concurrency", "base_url", "engine"
 TIMEOUT, MAX_RETRIES = "timeout", "max_retries"
-API_KEY = "api_key"              # this session's key: only ever in memory, never written anywhere
+API_KEY = "api_key"  # this session's key: only ever in memory, never written anywhere
 # Throughput and spend (0 means no limit)
-RPM, TPM = "rpm", "tpm"          # requests / tokens per minute to pace under
-BUDGET = "budget"                # USD: requests past it are not sent
-PACK = "pack"                    # rows per request (1: one row each)
+RPM, TPM = "rpm", "tpm"  # requests / tokens per minute to pace under
+BUDGET = "budget"  # USD: requests past it are not sent
+PACK = "pack"  # rows per request (1: one row each)
 # Row runs
-JOB = "job"                      # {"job": RowJob, "only": rows or None} or None
-RUN = "run"                      # see ui.run.new_run: store id, task, output column, labels, results, kinds, budget
-EDITS = "edits"                  # row -> the output text the user typed (also saved in the store)
+JOB = "job"  # {"job": RowJob, "only": rows or None} or None
+RUN = "run"  # see ui.run.new_run: store id, task, output column, labels, results, kinds, budget
+EDITS = "edits"  # row -> the output text the user typed (also saved in the store)
 REPLACE_EDITS = "replace_edits"  # True: re-runs may overwrite hand-edited rows
-SELECTED = "selected"            # rows ticked for a re-run
+SELECTED = "selected"  # rows ticked for a re-run
 EDITOR_VERSION = "editor_version"  # bumped when results change underneath the editor (resets its widget)
-RUN_MESSAGE = "run_message"      # ("error", exception) or ("finished", JobSnapshot): how the last run went
-MEMO = "memo"                    # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
-STORE = "store"                  # this session's connection to the run store (core.store.Store), opened on first use
+RUN_MESSAGE = "run_message"  # ("error", exception) or ("finished", JobSnapshot): how the last run went
+MEMO = "memo"  # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
+STORE = "store"  # this session's connection to the run store (core.store.Store), opened on first use
 # The history
-HISTORY_RUN = "history_run"      # the run id picked on the History page, or None
+HISTORY_RUN = "history_run"  # the run id picked on the History page, or None
 CONFIRM_DELETE = "confirm_delete"  # the run id waiting for "yes, delete", or None
-OWNER = "owner"                  # "session:<uuid>": whose runs these are on a shared server without login, or None
+OWNER = "owner"  # "session:<uuid>": whose runs these are on a shared server without login, or None
 # The summary
-SUMMARY = "summary"              # the minutes text (as streamed, then as edited)
+SUMMARY = "summary"  # the minutes text (as streamed, then as edited)
 SUMMARY_VERSION = "summary_version"
-SUMMARY_USAGE = "summary_usage"  # core.engine.Completion of the last summary, or None
+SUMMARY_USAGE = "summary_usage"  # core.engines.protocol.Completion of the last summary, or None
 SUMMARY_ERROR = "summary_error"  # the exception of the last failed attempt, or None
-SUMMARY_RUN = "summary_run"      # {"upload": id, "kind": "minutes" | "extract", "result": MinutesResult or None}
-                                 # behind what SUMMARY holds, or None
-MINUTES_JOB = "minutes_job"      # {"job": core.jobs_minutes.MinutesJob, "upload": id} while minutes are written
-ACTIONS = "actions"              # the minutes' action items as edited (DataFrame), or None
+SUMMARY_RUN = "summary_run"  # {"upload": id, "kind": "minutes" | "extract", "result": MinutesResult or None}
+# behind what SUMMARY holds, or None
+MINUTES_JOB = "minutes_job"  # {"job": core.jobs.minutes.MinutesJob, "upload": id} while minutes are written
+ACTIONS = "actions"  # the minutes' action items as edited (DataFrame), or None
 ACTIONS_VERSION = "actions_version"  # bumped when edits are folded in (the editor starts fresh)
-CHUNK_TOKENS = "chunk_tokens"    # minutes chunk size in tokens, or None for the model's default
+CHUNK_TOKENS = "chunk_tokens"  # minutes chunk size in tokens, or None for the model's default
 SENTENCES = "summary_sentences"  # offline summary length in sentences, or None for automatic
 
 CUSTOM = "custom"
@@ -71,22 +72,55 @@ EDITOR_KEY = "results_editor"
 _DEFAULT_MODEL = ModelSettings()
 
 DEFAULTS: dict[str, Callable[[], Any]] = {
-    PAGE: lambda: None, NEW_PAGE: lambda: True,
-    UPLOAD: lambda: None, UPLOAD_SEEN: lambda: None, UPLOAD_ERROR: lambda: None, TABLE: lambda: None,
-    TEXT_COL: lambda: None, SPEAKER_COL: lambda: None,
-    TASK: lambda: "clean", SYSTEMS: dict, TEMPLATES: dict, LABELS: dict, CUSTOM_OUTPUT: lambda: "output",
+    PAGE: lambda: None,
+    NEW_PAGE: lambda: True,
+    UPLOAD: lambda: None,
+    UPLOAD_SEEN: lambda: None,
+    UPLOAD_ERROR: lambda: None,
+    TABLE: lambda: None,
+    TEXT_COL: lambda: None,
+    SPEAKER_COL: lambda: None,
+    TASK: lambda: "clean",
+    SYSTEMS: dict,
+    TEMPLATES: dict,
+    LABELS: dict,
+    CUSTOM_OUTPUT: lambda: "output",
     FILLERS: lambda: None,
-    MODEL: lambda: _DEFAULT_MODEL.model, TEMPERATURE: lambda: _DEFAULT_MODEL.temperature,
-    MAX_TOKENS: lambda: _DEFAULT_MODEL.max_tokens, CONCURRENCY: lambda: _DEFAULT_MODEL.concurrency,
-    BASE_URL: lambda: "", ENGINE: lambda: "auto", API_KEY: lambda: "",
-    TIMEOUT: lambda: int(_DEFAULT_MODEL.timeout), MAX_RETRIES: lambda: _DEFAULT_MODEL.max_retries,
-    RPM: lambda: 0, TPM: lambda: 0, BUDGET: lambda: 0.0, PACK: lambda: 1,
-    JOB: lambda: None, RUN: lambda: None, EDITS: dict, REPLACE_EDITS: lambda: False, SELECTED: set,
-    EDITOR_VERSION: lambda: 0, RUN_MESSAGE: lambda: None, MEMO: dict, STORE: lambda: None,
-    HISTORY_RUN: lambda: None, CONFIRM_DELETE: lambda: None, OWNER: lambda: None,
-    SUMMARY: lambda: "", SUMMARY_VERSION: lambda: 0, SUMMARY_USAGE: lambda: None, SUMMARY_ERROR: lambda: None,
-    SUMMARY_RUN: lambda: None, MINUTES_JOB: lambda: None, ACTIONS: lambda: None, ACTIONS_VERSION: lambda: 0,
-    CHUNK_TOKENS: lambda: None, SENTENCES: lambda: None,
+    MODEL: lambda: _DEFAULT_MODEL.model,
+    TEMPERATURE: lambda: _DEFAULT_MODEL.temperature,
+    MAX_TOKENS: lambda: _DEFAULT_MODEL.max_tokens,
+    CONCURRENCY: lambda: _DEFAULT_MODEL.concurrency,
+    BASE_URL: lambda: "",
+    ENGINE: lambda: "auto",
+    API_KEY: lambda: "",
+    TIMEOUT: lambda: int(_DEFAULT_MODEL.timeout),
+    MAX_RETRIES: lambda: _DEFAULT_MODEL.max_retries,
+    RPM: lambda: 0,
+    TPM: lambda: 0,
+    BUDGET: lambda: 0.0,
+    PACK: lambda: 1,
+    JOB: lambda: None,
+    RUN: lambda: None,
+    EDITS: dict,
+    REPLACE_EDITS: lambda: False,
+    SELECTED: set,
+    EDITOR_VERSION: lambda: 0,
+    RUN_MESSAGE: lambda: None,
+    MEMO: dict,
+    STORE: lambda: None,
+    HISTORY_RUN: lambda: None,
+    CONFIRM_DELETE: lambda: None,
+    OWNER: lambda: None,
+    SUMMARY: lambda: "",
+    SUMMARY_VERSION: lambda: 0,
+    SUMMARY_USAGE: lambda: None,
+    SUMMARY_ERROR: lambda: None,
+    SUMMARY_RUN: lambda: None,
+    MINUTES_JOB: lambda: None,
+    ACTIONS: lambda: None,
+    ACTIONS_VERSION: lambda: 0,
+    CHUNK_TOKENS: lambda: None,
+    SENTENCES: lambda: None,
 }
 
 

@@ -1,4 +1,5 @@
 """The summary page's shared parts: the transcript, which engine writes, keeping what was written, the result."""
+
 from __future__ import annotations
 
 import re
@@ -7,10 +8,10 @@ from typing import Any
 
 import streamlit as st
 
-from core.engine import Completion
+from core.engines.protocol import Completion
+from core.engines.tokens import count_text
 from core.loaders import Table
-from core.summary import transcript_text
-from core.tokens import count_text
+from core.minutes.transcript import transcript_text
 from ui import config
 from ui import state as S
 from ui.errors import show
@@ -27,8 +28,9 @@ def transcript(table: Table) -> str:
 
 def facts(text: str) -> None:
     """How long the transcript is, in lines, characters and tokens."""
-    tokens = S.memo("transcript_tokens", (len(text), hash(text), S.get(S.MODEL)),
-                    lambda: count_text(text, S.get(S.MODEL)))
+    tokens = S.memo(
+        "transcript_tokens", (len(text), hash(text), S.get(S.MODEL)), lambda: count_text(text, S.get(S.MODEL))
+    )
     cols = st.columns(3)
     cols[0].metric(t("summary.lines"), f"{text.count(chr(10)) + 1 if text else 0:,}")
     cols[1].metric(t("summary.chars"), f"{len(text):,}")
@@ -50,8 +52,7 @@ def write_button(text: str, kind: str) -> bool:
     made = current()
     again = made is not None and made["kind"] == kind
     labels = {MINUTES: ("summary.write", "summary.rewrite"), EXTRACT: ("minutes.extract", "minutes.reextract")}
-    return st.button(t(labels[kind][again]), type="primary", icon="✍️", key="b.summary_write",
-                     disabled=not text.strip())
+    return st.button(t(labels[kind][again]), type="primary", icon="✍️", key="b.summary_write", disabled=not text.strip())
 
 
 def keep(kind: str, markdown: str, usage: Completion | None, result: Any = None) -> None:
@@ -91,9 +92,15 @@ def metrics(usage: Completion | None, requests: int | None) -> None:
     """Requests, tokens and time of the last writing (tokens only when a model wrote)."""
     if usage is None:
         return
-    shown = [] if requests is None else [(t("summary.m_requests"), f"{requests:,}"),
-                                         (t("summary.m_tokens"), f"{usage.prompt_tokens + usage.completion_tokens:,}"),
-                                         (t("summary.m_output"), f"{usage.completion_tokens:,}")]
+    shown = (
+        []
+        if requests is None
+        else [
+            (t("summary.m_requests"), f"{requests:,}"),
+            (t("summary.m_tokens"), f"{usage.prompt_tokens + usage.completion_tokens:,}"),
+            (t("summary.m_output"), f"{usage.completion_tokens:,}"),
+        ]
+    )
     shown.append((t("summary.m_seconds"), f"{usage.latency:.1f}s"))
     for col, (label, value) in zip(st.columns(len(shown)), shown):
         col.metric(label, value)
@@ -103,9 +110,12 @@ def text_tabs() -> Any:
     """The text as rendered and as editable Markdown; returns the third tab (the sources) to fill."""
     view, edit, sources = st.tabs([t("summary.view"), t("summary.edit"), t("summary.sources")])
     with edit:
-        st.text_area(t("summary.edit_label"), height=480, help=t("summary.edit_help"),
-                     **S.bind(f"w.summary.{S.get(S.SUMMARY_VERSION)}", S.get(S.SUMMARY),
-                              lambda v: S.put(S.SUMMARY, v)))
+        st.text_area(
+            t("summary.edit_label"),
+            height=480,
+            help=t("summary.edit_help"),
+            **S.bind(f"w.summary.{S.get(S.SUMMARY_VERSION)}", S.get(S.SUMMARY), lambda v: S.put(S.SUMMARY, v)),
+        )
     with view, st.container(border=True):
         st.markdown(S.get(S.SUMMARY))
     return sources
@@ -129,12 +139,34 @@ def stem() -> str:
 def downloads(text: str, structured: bytes | None = None) -> None:
     """The text as .md (UTF-8) and .txt (UTF-8 with BOM, so Korean Notepad reads it); the structured result as .json."""
     cols = st.columns(3 if structured is not None else 2)
-    cols[0].download_button(t("summary.download_md"), text.encode("utf-8"), file_name=f"{stem()}.md",
-                            mime="text/markdown", icon="⬇️", key="d.md", on_click="ignore", width="stretch")
-    cols[1].download_button(t("summary.download_txt"), plain_text(text).encode("utf-8-sig"),
-                            file_name=f"{stem()}.txt", mime="text/plain", icon="⬇️", key="d.txt",
-                            on_click="ignore", width="stretch")
+    cols[0].download_button(
+        t("summary.download_md"),
+        text.encode("utf-8"),
+        file_name=f"{stem()}.md",
+        mime="text/markdown",
+        icon="⬇️",
+        key="d.md",
+        on_click="ignore",
+        width="stretch",
+    )
+    cols[1].download_button(
+        t("summary.download_txt"),
+        plain_text(text).encode("utf-8-sig"),
+        file_name=f"{stem()}.txt",
+        mime="text/plain",
+        icon="⬇️",
+        key="d.txt",
+        on_click="ignore",
+        width="stretch",
+    )
     if structured is not None:
-        cols[2].download_button(t("summary.download_json"), structured, file_name=f"{stem()}.json",
-                                mime="application/json", icon="⬇️", key="d.json", on_click="ignore",
-                                width="stretch")
+        cols[2].download_button(
+            t("summary.download_json"),
+            structured,
+            file_name=f"{stem()}.json",
+            mime="application/json",
+            icon="⬇️",
+            key="d.json",
+            on_click="ignore",
+            width="stretch",
+        )

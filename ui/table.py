@@ -1,11 +1,12 @@
 """The results table as the user sees and downloads it: answers, hand edits and selections folded in."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from core.results import RowResult, results_frame
+from core.rows.results import RowResult, results_frame
 
 SELECT = "_select"
 
@@ -21,8 +22,13 @@ def fold(widget_state: Mapping | None, output_column: str, edits: dict[int, str]
             (selected.add if change[SELECT] else selected.discard)(row)
 
 
-def frame(df: pd.DataFrame, results: Iterable[RowResult], output_column: str,
-          edits: Mapping[int, str], reasons: Mapping[int, str]) -> pd.DataFrame:
+def frame(
+    df: pd.DataFrame,
+    results: Iterable[RowResult],
+    output_column: str,
+    edits: Mapping[int, str],
+    reasons: Mapping[int, str],
+) -> pd.DataFrame:
     """Input columns, the answer (hand edits win), status and a readable error, one row per input row."""
     out = results_frame(df, results, output_column)
     n = len(out)
@@ -66,12 +72,16 @@ def fingerprint(table: pd.DataFrame) -> int:
 
 def row_details(results: Iterable[RowResult]) -> pd.DataFrame:
     """Row number (from 1), status, tokens and latency of every row that was sent, in row order."""
-    sent = sorted((r for r in results if r.status in ("ok", "review", "failed") and r.latency > 0),
-                  key=lambda r: r.row)
-    return pd.DataFrame({"row": [r.row + 1 for r in sent], "status": [r.status for r in sent],
-                         "prompt_tokens": [r.prompt_tokens for r in sent],
-                         "completion_tokens": [r.completion_tokens for r in sent],
-                         "latency_s": [round(r.latency, 3) for r in sent]})
+    sent = sorted((r for r in results if r.status in ("ok", "review", "failed") and r.latency > 0), key=lambda r: r.row)
+    return pd.DataFrame(
+        {
+            "row": [r.row + 1 for r in sent],
+            "status": [r.status for r in sent],
+            "prompt_tokens": [r.prompt_tokens for r in sent],
+            "completion_tokens": [r.completion_tokens for r in sent],
+            "latency_s": [round(r.latency, 3) for r in sent],
+        }
+    )
 
 
 def latency_histogram(latencies: pd.Series, bins: int = 12) -> pd.Series:

@@ -1,4 +1,5 @@
 """The upload page's parts: reading files (cached by their bytes), samples, sheet and column choices."""
+
 from __future__ import annotations
 
 import uuid
@@ -89,15 +90,14 @@ def load_sample(name: str | None) -> None:
 
 
 def sample_picker() -> None:
-    """"Try the sample": pick one of sample_data/ and load it in one click."""
+    """ "Try the sample": pick one of sample_data/ and load it in one click."""
     names = sample_files()
     if not names:
         return
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     labels = {n: f"{n} — {t(f'samples.{Path(n).stem}')}" if has(f"samples.{Path(n).stem}") else n for n in names}
     choice = left.selectbox(t("upload.sample"), names, format_func=labels.get, key="w.sample")
-    right.button(t("upload.sample_button"), on_click=load_sample, args=(choice,), key="b.sample",
-                 width="stretch")
+    right.button(t("upload.sample_button"), on_click=load_sample, args=(choice,), key="b.sample", width="stretch")
 
 
 def problem() -> None:
@@ -118,8 +118,12 @@ def sheet_picker(table: Table) -> None:
     """For workbooks with several sheets: which one to read."""
     if not table.sheets or len(table.sheets) < 2:
         return
-    st.selectbox(t("upload.sheet"), list(table.sheets), help=t("upload.sheet_help"),
-                 **S.bind(f"w.sheet.{S.get(S.UPLOAD)['id']}", table.sheet, switch_sheet))
+    st.selectbox(
+        t("upload.sheet"),
+        list(table.sheets),
+        help=t("upload.sheet_help"),
+        **S.bind(f"w.sheet.{S.get(S.UPLOAD)['id']}", table.sheet, switch_sheet),
+    )
 
 
 def facts(table: Table) -> None:
@@ -138,13 +142,20 @@ def column_mapping(table: Table) -> None:
     token = S.get(S.UPLOAD)["id"]
     left, right = st.columns(2)
     with left:
-        st.selectbox(t("upload.text_column"), columns, help=t("upload.text_column_help"),
-                     **S.bind(f"w.text_col.{token}", S.get(S.TEXT_COL), lambda v: S.put(S.TEXT_COL, v)))
+        st.selectbox(
+            t("upload.text_column"),
+            columns,
+            help=t("upload.text_column_help"),
+            **S.bind(f"w.text_col.{token}", S.get(S.TEXT_COL), lambda v: S.put(S.TEXT_COL, v)),
+        )
     with right:
-        st.selectbox(t("upload.speaker_column"), [NO_SPEAKER, *columns],
-                     format_func=lambda c, none=t("upload.no_speaker"): none if c is NO_SPEAKER else c,
-                     help=t("upload.speaker_column_help"),
-                     **S.bind(f"w.speaker_col.{token}", S.get(S.SPEAKER_COL), lambda v: S.put(S.SPEAKER_COL, v)))
+        st.selectbox(
+            t("upload.speaker_column"),
+            [NO_SPEAKER, *columns],
+            format_func=lambda c, none=t("upload.no_speaker"): none if c is NO_SPEAKER else c,
+            help=t("upload.speaker_column_help"),
+            **S.bind(f"w.speaker_col.{token}", S.get(S.SPEAKER_COL), lambda v: S.put(S.SPEAKER_COL, v)),
+        )
 
 
 def preview(table: Table) -> None:

@@ -3,17 +3,36 @@
 Each format is a module with sniff(name, text) -> bool and parse(text) -> DataFrame, listed in FORMATS most specific
 first; the first whose sniff says yes parses the text. The loader calls parse_transcript before its own handling.
 """
+
 from __future__ import annotations
 
 from types import ModuleType
 
 import pandas as pd
 
-from ..errors import InputError
-from . import (_json, _vtt, clova_note, dialogsum, google_meet, otter, rev, speaker_lines, srt, timed_lines, vtt,
-               vtt_teams, vtt_youtube, vtt_zoom, whisper_cpp_json, whisper_json, whisper_tsv, whisper_txt,
-               whisperx_json)
-from ._common import COLUMNS, prepare
+from core.errors import InputError
+from core.formats import (
+    _json,
+    _vtt,
+    clova_note,
+    dialogsum,
+    google_meet,
+    otter,
+    rev,
+    speaker_lines,
+    srt,
+    timed_lines,
+    vtt,
+    vtt_teams,
+    vtt_youtube,
+    vtt_zoom,
+    whisper_cpp_json,
+    whisper_json,
+    whisper_tsv,
+    whisper_txt,
+    whisperx_json,
+)
+from core.formats._common import COLUMNS, prepare
 
 FORMATS: tuple[tuple[str, ModuleType], ...] = (
     ("whisper-cpp-json", whisper_cpp_json),
@@ -64,8 +83,9 @@ def parse_transcript(name: str, text: str) -> tuple[str, pd.DataFrame] | None:
                 return kind, _checked(kind, module.parse(text))
         return None
     except InputError as exc:
-        raise InputError(f"{name or 'The file'} {exc.message}", code=exc.code,
-                         **{**exc.params, "name": name, "kind": kind}) from None
+        raise InputError(
+            f"{name or 'The file'} {exc.message}", code=exc.code, **{**exc.params, "name": name, "kind": kind}
+        ) from None
     finally:
         _forget()
 

@@ -1,10 +1,11 @@
 """Transcripts written as blocks: a header line (speaker and time), then the paragraph said (Otter, CLOVA Note, Rev)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ._common import Row, head, seconds, tidy
+from core.formats._common import Row, head, seconds, tidy
 
 # (speaker or None to keep the previous block's, start in ms or None, text on the header line itself)
 Header = Callable[[str], "tuple[str | None, int | None, str] | None"]
@@ -20,8 +21,11 @@ class Block:
     lines: list[str] = field(default_factory=list)
 
 
-def split_blocks(text: str, header: Header, skip: Callable[[str], bool] = lambda line: False,
-                 ) -> tuple[list[str], list[Block]]:
+def split_blocks(
+    text: str,
+    header: Header,
+    skip: Callable[[str], bool] = lambda line: False,
+) -> tuple[list[str], list[Block]]:
     """The lines before the first header (title, date…) and the blocks; skipped lines (footers) dropped."""
     preamble: list[str] = []
     blocks: list[Block] = []
@@ -59,6 +63,9 @@ def headers_in_head(text: str, header: Header) -> list[int]:
 def followed_by_text(text: str, header: Header, found: list[int]) -> bool:
     """Most headers have a paragraph after them (or on the same line)."""
     lines = head(text)
-    said = sum(1 for i in found if (header(lines[i]) or (None, None, ""))[2]
-               or (i + 1 < len(lines) and not header(lines[i + 1])))
+    said = sum(
+        1
+        for i in found
+        if (header(lines[i]) or (None, None, ""))[2] or (i + 1 < len(lines) and not header(lines[i + 1]))
+    )
     return bool(found) and said >= len(found) / 2

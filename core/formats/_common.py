@@ -1,4 +1,5 @@
 """Helpers every transcript format shares: tolerant text, clock times, speaker labels, the utterance table."""
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,14 @@ def clock_ms(value: str) -> int | None:
 def is_label(label: str) -> bool:
     """Short, a few words, starting with a letter or digit, no URL, date or CSV punctuation: a name."""
     words = label.split()
-    return (0 < len(words) <= 4 and len(label) <= 40 and label[0].isalnum() and not NOT_IN_LABEL.search(label)
-            and not re.fullmatch(r"[\d\s.:]+", label) and not DATE.search(label))
+    return (
+        0 < len(words) <= 4
+        and len(label) <= 40
+        and label[0].isalnum()
+        and not NOT_IN_LABEL.search(label)
+        and not re.fullmatch(r"[\d\s.:]+", label)
+        and not DATE.search(label)
+    )
 
 
 def split_speaker(line: str) -> tuple[str | None, str]:

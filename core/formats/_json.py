@@ -1,4 +1,5 @@
 """JSON transcripts (Whisper and friends): the document read once per call, numbers made into seconds."""
+
 from __future__ import annotations
 
 import functools
@@ -6,7 +7,7 @@ import json
 import math
 from typing import Any
 
-from ._common import seconds, tidy
+from core.formats._common import seconds, tidy
 
 
 @functools.lru_cache(maxsize=1)

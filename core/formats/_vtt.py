@@ -1,4 +1,5 @@
 """WebVTT cues read with webvtt-py (BOM, NOTE blocks, unpadded times, voice spans, cue settings, no hours)."""
+
 from __future__ import annotations
 
 import functools
@@ -10,8 +11,8 @@ import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 from webvtt.models import Timestamp
 
-from ..errors import InputError
-from ._common import tidy
+from core.errors import InputError
+from core.formats._common import tidy
 
 HEADER = re.compile(r"WEBVTT(?:[ \t].*)?(?:\n|$)")
 # A NOTE line glued to the cue timing after it would swallow the cue: webvtt-py ends a block only at a blank line.
@@ -56,9 +57,16 @@ def read_cues(text: str) -> tuple[Cue, ...]:
         raise InputError(f"looks like WebVTT subtitles but cannot be read ({exc}).", code="input.subtitle") from None
     if len(captions) < body.count("-->"):
         _refuse_bad_timing(body)
-    return tuple(Cue(caption.identifier or "", caption.start_time.in_milliseconds(),
-                     caption.end_time.in_milliseconds(), html.unescape(caption.voice or "").strip(),
-                     tuple(caption.lines)) for caption in captions)
+    return tuple(
+        Cue(
+            caption.identifier or "",
+            caption.start_time.in_milliseconds(),
+            caption.end_time.in_milliseconds(),
+            html.unescape(caption.voice or "").strip(),
+            tuple(caption.lines),
+        )
+        for caption in captions
+    )
 
 
 def _refuse_bad_timing(body: str) -> None:
@@ -66,8 +74,12 @@ def _refuse_bad_timing(body: str) -> None:
     for line in body.split("\n"):
         match = TIMING.match(line)
         if match and not all(_valid_time(value) for value in match.groups()):
-            raise InputError(f"looks like WebVTT subtitles but a cue has a time that cannot be read: '{line.strip()}'. "
-                             "Fix that time and upload the file again.", code="input.subtitle", line=line.strip())
+            raise InputError(
+                f"looks like WebVTT subtitles but a cue has a time that cannot be read: '{line.strip()}'. "
+                "Fix that time and upload the file again.",
+                code="input.subtitle",
+                line=line.strip(),
+            )
 
 
 def _valid_time(value: str) -> bool:

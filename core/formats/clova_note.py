@@ -1,12 +1,13 @@
 """Naver CLOVA Note .txt: title and date lines, "참석자 1 00:00" then what was said, a clovanote URL at the end."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from . import _blocks
-from ._common import DATE, clock_ms, frame, is_label
+from core.formats import _blocks
+from core.formats._common import DATE, clock_ms, frame, is_label
 
 HEADER = re.compile(r"^(.+?)\s+(\d{1,2}:\d{2}(?::\d{2})?)$")
 FOOTER = re.compile(r"^(?:https?://)?clovanote\.naver\.com\S*$", re.IGNORECASE)

@@ -1,11 +1,12 @@
 """DialogSum-style dialogues: "#Person1#: text" lines (a label between hashes)."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from ._common import Row, frame, head, tidy
+from core.formats._common import Row, frame, head, tidy
 
 LINE = re.compile(r"^\s*#([^#\s][^#\n]{0,30})#\s*[:：]\s*(.*)$")
 MIN_SHARE = 0.5

@@ -1,12 +1,13 @@
 """Google Meet transcript (.txt from the Docs file): title, "Attendees" and their names, "Transcript", then
 "Name: text" paragraphs with a "00:05:00" marker line every few minutes, and "Meeting ended after …"."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from ._common import Row, clock_ms, frame, head, seconds, split_speaker, tidy
+from core.formats._common import Row, clock_ms, frame, head, seconds, split_speaker, tidy
 
 ATTENDEES = ("attendees", "참석자")
 TRANSCRIPT = ("transcript", "스크립트", "트랜스크립트", "녹취록")
@@ -30,7 +31,7 @@ def _body(lines: list[str]) -> list[str]:
     """The lines after the header: after "Transcript", or after the line of attendees' names."""
     top = next(i for i, line in enumerate(lines) if line.lower() in ATTENDEES)
     after = next((i for i in range(top + 1, len(lines)) if lines[i].lower() in TRANSCRIPT), top + 1)
-    return lines[after + 1:]
+    return lines[after + 1 :]
 
 
 def _rows(lines: list[str]) -> list[Row]:

@@ -1,12 +1,13 @@
-"""Otter.ai .txt: "Name  M:SS" (two spaces), then the paragraph; the "Transcribed by https://otter.ai" footer dropped."""
+"""Otter.ai .txt: "Name  M:SS" (two spaces), then the paragraph; the "Transcribed by otter.ai" footer dropped."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from . import _blocks
-from ._common import clock_ms, frame, head, is_label
+from core.formats import _blocks
+from core.formats._common import clock_ms, frame, head, is_label
 
 HEADER = re.compile(r"^(?:(.+?)(\s+))?(\d{1,2}:\d{2}(?::\d{2})?)$")
 MIN_PLAIN_HEADERS = 3

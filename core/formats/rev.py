@@ -1,12 +1,13 @@
 """Rev .txt: "Speaker 1 (00:01):" then the paragraph; a bare "(00:51):" continues the same speaker."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from . import _blocks
-from ._common import clock_ms, frame, head, is_label
+from core.formats import _blocks
+from core.formats._common import clock_ms, frame, head, is_label
 
 HEADER = re.compile(r"^(.*?)\s*\(((?:\d{1,2}:)?\d{1,2}:\d{2})\)\s*:\s*(.*)$")
 

@@ -1,11 +1,12 @@
 """Plain dialogue: "Name: text" lines (SAMSum, chat logs, hand-typed minutes); other lines continue the turn above."""
+
 from __future__ import annotations
 
 from collections import Counter
 
 import pandas as pd
 
-from ._common import Row, frame, head, labels_look_like_speakers, split_speaker, tidy
+from core.formats._common import Row, frame, head, labels_look_like_speakers, split_speaker, tidy
 
 MIN_SHARE = 0.6
 MIN_RECURRING_SHARE = 0.5

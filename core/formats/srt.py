@@ -1,5 +1,6 @@
 """SubRip .srt (Whisper, Daglo, VLC…): read with pysubs2, which tolerates missing numbers, "." for ",", blank lines
 inside cues; HTML and {\\an8} tags dropped, lines joined; a recurring "Name: " prefix becomes the speaker."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ import re
 import pandas as pd
 import pysubs2
 
-from ._common import frame, head, labels_look_like_speakers, seconds, speaker_prefix, tidy
-from ._vtt import is_vtt
+from core.formats._common import frame, head, labels_look_like_speakers, seconds, speaker_prefix, tidy
+from core.formats._vtt import is_vtt
 
 TIMING = re.compile(r"\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}")
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>\n]*>")
@@ -35,5 +36,7 @@ def parse(text: str) -> pd.DataFrame:
     cues = [(event.start, event.end, _clean(event.text)) for event in events]
     split = [speaker_prefix(said) for _, _, said in cues]
     named = labels_look_like_speakers([label for label, _ in split])
-    return frame((seconds(start), seconds(end), (label or "") if named else "", rest if named else said)
-                 for (start, end, said), (label, rest) in zip(cues, split))
+    return frame(
+        (seconds(start), seconds(end), (label or "") if named else "", rest if named else said)
+        for (start, end, said), (label, rest) in zip(cues, split)
+    )

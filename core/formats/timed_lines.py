@@ -1,11 +1,12 @@
 """Timed speaker lines: "[00:01:02] Name: text", "(01:02) Name: text", "00:01:02 Name: text", optionally a range."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from ._common import Row, clock_ms, frame, head, labels_look_like_speakers, seconds, split_speaker, tidy
+from core.formats._common import Row, clock_ms, frame, head, labels_look_like_speakers, seconds, split_speaker, tidy
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 LINE = re.compile(rf"^\s*([\[(]?)({_TIME})(?:\s*(?:-->|[-–~])\s*({_TIME}))?([\])]?)\s*(?:[-–—|]\s+)?(.*)$")

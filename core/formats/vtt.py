@@ -1,10 +1,11 @@
 """WebVTT as written by Whisper and most tools: one row per cue, the voice span (if any) as the speaker."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from ._common import frame, seconds
-from ._vtt import is_vtt, read_cues
+from core.formats._common import frame, seconds
+from core.formats._vtt import is_vtt, read_cues
 
 
 def sniff(name: str, text: str) -> bool:

@@ -1,12 +1,13 @@
 """Microsoft Teams WebVTT: <v Name> voice spans, GUID/n-n cue ids; the parts of one utterance joined."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from ._common import Row, frame, head, seconds, tidy
-from ._vtt import Cue, is_vtt, read_cues
+from core.formats._common import Row, frame, head, seconds, tidy
+from core.formats._vtt import Cue, is_vtt, read_cues
 
 VOICE = re.compile(r"<v[.\s]")
 # Teams numbers the cues of one spoken turn "<guid>/18-0", "<guid>/18-1": the same turn cut for display.

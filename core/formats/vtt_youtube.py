@@ -1,5 +1,6 @@
 """YouTube automatic captions (.vtt from yt-dlp): rolling cues that repeat the previous line, <c> word timings and
 10 ms transition cues, turned into clean sentences (or clean caption lines when the captions have no punctuation)."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ._common import HEAD_CHARS, Row, clock_ms, frame, seconds, tidy
-from ._vtt import Cue, clean_line, is_vtt, read_cues
+from core.formats._common import HEAD_CHARS, Row, clock_ms, frame, seconds, tidy
+from core.formats._vtt import Cue, clean_line, is_vtt, read_cues
 
 KARAOKE = re.compile(r"<(\d+:\d{2}:\d{2}\.\d{3})>")
 SENTENCE_END = re.compile(r"[.?!。？！…][\"'”’)\]]*$")
@@ -60,7 +61,7 @@ def _caption_lines(cues: tuple[Cue, ...]) -> list[list[Word]]:
     for cue in cues:
         raw = [line for line in cue.lines if tidy(clean_line(line))]
         clean = [tidy(clean_line(line)) for line in raw]
-        for line in raw[_new_lines(clean, previous):]:
+        for line in raw[_new_lines(clean, previous) :]:
             lines.append(_words(line, cue))
         previous = clean
     return [line for line in lines if line]

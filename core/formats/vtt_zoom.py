@@ -1,10 +1,11 @@
 """Zoom cloud-recording WebVTT: numbered cues whose text starts "Name: "; some cues have no speaker."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from ._common import frame, labels_look_like_speakers, seconds, speaker_prefix
-from ._vtt import Cue, cues_or_none, read_cues
+from core.formats._common import frame, labels_look_like_speakers, seconds, speaker_prefix
+from core.formats._vtt import Cue, cues_or_none, read_cues
 
 SAMPLE_CUES = 200
 

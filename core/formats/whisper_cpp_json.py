@@ -1,5 +1,6 @@
 """whisper.cpp's -oj/-ojf JSON: "transcription" entries with "offsets" (ms) and "timestamps" ("00:00:01,000"),
 and a "speaker" with --diarize."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import _json
-from ._common import clock_ms, frame, seconds, tidy
+from core.formats import _json
+from core.formats._common import clock_ms, frame, seconds, tidy
 
 # tinydiarize marks a change of speaker inside the text; it is not speech
 TURN = re.compile(r"\s*\[SPEAKER_TURN\]\s*")
@@ -36,5 +37,6 @@ def _text(value: Any) -> str:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per transcription entry."""
     entries = _json.items(_json.load(text), "transcription") or []
-    return frame((_time(e, "from"), _time(e, "to"), _json.speaker_of(e.get("speaker")), _text(e.get("text")))
-                 for e in entries)
+    return frame(
+        (_time(e, "from"), _time(e, "to"), _json.speaker_of(e.get("speaker")), _text(e.get("text"))) for e in entries
+    )

@@ -1,10 +1,11 @@
-"""OpenAI Whisper's .json: {"text", "segments": [{"start", "end", "text", ...}], "language"}; Korean may be \\u escapes."""
+"""OpenAI Whisper's .json: {"text", "segments": [{"start", "end", "text", ...}], "language"}; Korean may be escaped."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from . import _json
-from ._common import frame
+from core.formats import _json
+from core.formats._common import frame
 
 
 def sniff(name: str, text: str) -> bool:
@@ -24,5 +25,12 @@ def has_text(segments: list[dict]) -> bool:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per segment, with the segment's speaker when it has one."""
     segments = _json.items(_json.load(text), "segments") or []
-    return frame((_json.to_seconds(s.get("start")), _json.to_seconds(s.get("end")), _json.speaker_of(s.get("speaker")),
-                  _json.text_of(s.get("text"))) for s in segments)
+    return frame(
+        (
+            _json.to_seconds(s.get("start")),
+            _json.to_seconds(s.get("end")),
+            _json.speaker_of(s.get("speaker")),
+            _json.text_of(s.get("text")),
+        )
+        for s in segments
+    )

@@ -1,11 +1,12 @@
 """Whisper's .tsv: a "start<TAB>end<TAB>text" header, then times in whole milliseconds."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from ._common import Row, frame, head, seconds, tidy
+from core.formats._common import Row, frame, head, seconds, tidy
 
 HEADER = "start\tend\ttext"
 ROW = re.compile(r"^\s*(\d{1,12})\t(\d{1,12})\t(.*)$")

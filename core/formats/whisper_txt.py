@@ -1,12 +1,13 @@
 """Whisper's console transcript saved as text: "[00:01.000 --> 00:04.000]  text" (whisper.cpp adds hours).
 Whisper's plain .txt (one segment per line, no times) has no mark of its own and is left to the loader."""
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from ._common import Row, clock_ms, frame, head, seconds, tidy
+from core.formats._common import Row, clock_ms, frame, head, seconds, tidy
 
 _TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{3}"
 LINE = re.compile(rf"^\s*\[({_TIME})\s*-->\s*({_TIME})\]\s*(.*)$")

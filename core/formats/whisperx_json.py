@@ -1,10 +1,11 @@
 """WhisperX .json: Whisper's segments with a "speaker" per segment (absent where diarization found none) and
 "word_segments"."""
+
 from __future__ import annotations
 
 import pandas as pd
 
-from . import _json, whisper_json
+from core.formats import _json, whisper_json
 
 
 def sniff(name: str, text: str) -> bool:

@@ -3,6 +3,7 @@
 A format is one small parser; transcript exports (VTT, SRT, Whisper, Otter, CLOVA Note…) live in core.formats
 and are tried first for text files.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ..settings import DEFAULT_LIMITS, Limits
-from ..textdecode import Decoded, decode
-from . import delimited, excel, text
-from .columns import check_cells, check_rows, guess_speaker_column, guess_text_column
+from core.errors import InputError
+from core.loaders import delimited, excel, text
+from core.loaders.columns import check_cells, check_rows, guess_speaker_column, guess_text_column
+from core.loaders.decode import Decoded, decode
+from core.settings import DEFAULT_LIMITS, Limits
 
 SUPPORTED_EXTENSIONS = ("txt", "csv", "tsv", "xlsx", "vtt", "srt", "json")
 TEXT_HINTS = {"csv": ",", "tsv": "\t"}
@@ -49,8 +50,13 @@ def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, s
     # A line may hold several cells, so only an absurd one is refused before parsing (cells are checked after).
     long = _long_line(body, limits.max_cell_chars * 4)
     if long is not None:
-        raise InputError(f"{name}: line {long[0]} is {long[1]:,} characters long; the limit for a cell is "
-                         f"{limits.max_cell_chars:,}.", code="input.cell_too_long", name=name, row=long[0])
+        raise InputError(
+            f"{name}: line {long[0]} is {long[1]:,} characters long; the limit for a cell is "
+            f"{limits.max_cell_chars:,}.",
+            code="input.cell_too_long",
+            name=name,
+            row=long[0],
+        )
     ext = _extension(name)
     transcript = _transcript(name, body)
     if transcript is not None:
@@ -70,8 +76,9 @@ def _decode(data: bytes, name: str) -> Decoded:
         if exc.code != "input.binary":
             raise
         if _extension(name) in WORKBOOK_EXTENSIONS:
-            raise InputError(f"{name} is not a real Excel file (it is not a zip archive).", code="input.not_xlsx",
-                             name=name) from None
+            raise InputError(
+                f"{name} is not a real Excel file (it is not a zip archive).", code="input.not_xlsx", name=name
+            ) from None
         kinds = ", ".join(f".{ext}" for ext in SUPPORTED_EXTENSIONS)
         raise InputError(f"{exc.message} Supported files: {kinds}.", code=exc.code, name=name) from None
 
@@ -92,7 +99,7 @@ def _long_line(body: str, limit: int) -> tuple[int, int] | None:
 
 def _transcript(name: str, body: str) -> tuple[str, pd.DataFrame] | None:
     try:
-        from .. import formats
+        from core import formats
     except ImportError:  # the transcript formats package is optional
         return None
     return formats.parse_transcript(name, body)
@@ -133,8 +140,9 @@ def load_path(path: str | os.PathLike, *, sheet: str | None = None, limits: Limi
         _check_size(path.name, path.stat().st_size, limits)
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable", name=str(path)) \
-            from None
+        raise InputError(
+            f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable", name=str(path)
+        ) from None
     return load_bytes(path.name, data, sheet=sheet, limits=limits)
 
 
@@ -148,8 +156,12 @@ def list_sheets(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list
 
 def _check_size(name: str, size: int, limits: Limits) -> None:
     if size > limits.max_bytes:
-        raise InputError(f"{name} is {_size(size)}; the limit is {_size(limits.max_bytes)}.",
-                         code="input.too_large", name=name, size=size)
+        raise InputError(
+            f"{name} is {_size(size)}; the limit is {_size(limits.max_bytes)}.",
+            code="input.too_large",
+            name=name,
+            size=size,
+        )
 
 
 def _size(count: int) -> str:

@@ -1,15 +1,30 @@
 """Tidy a parsed grid into a table of text, and guess which column holds the utterances and the speakers."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import pandas as pd
 
-from ..errors import InputError
-from ..settings import Limits
+from core.errors import InputError
+from core.settings import Limits
 
-TEXT_NAMES = ("text", "utterance", "발화", "발화 내용", "내용", "대사", "문장", "원문", "텍스트", "transcript",
-              "content", "message", "sentence", "대화")
+TEXT_NAMES = (
+    "text",
+    "utterance",
+    "발화",
+    "발화 내용",
+    "내용",
+    "대사",
+    "문장",
+    "원문",
+    "텍스트",
+    "transcript",
+    "content",
+    "message",
+    "sentence",
+    "대화",
+)
 SPEAKER_NAMES = ("speaker", "화자", "발화자", "발언자", "이름", "name", "참석자", "사용자", "role", "speaker_name")
 
 
@@ -43,8 +58,12 @@ def frame(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
 def check_rows(count: int, name: str, limits: Limits) -> None:
     """Refuse more rows than the limit allows."""
     if count > limits.max_rows:
-        raise InputError(f"{name} has more than {limits.max_rows:,} rows, the limit. Split the file.",
-                         code="input.too_many_rows", name=name, rows=count)
+        raise InputError(
+            f"{name} has more than {limits.max_rows:,} rows, the limit. Split the file.",
+            code="input.too_many_rows",
+            name=name,
+            rows=count,
+        )
 
 
 def check_cells(df: pd.DataFrame, name: str, limits: Limits) -> None:
@@ -53,9 +72,14 @@ def check_cells(df: pd.DataFrame, name: str, limits: Limits) -> None:
         lengths = df[column].str.len()
         if len(lengths) and lengths.max() > limits.max_cell_chars:
             row = int(lengths.idxmax()) + 1
-            raise InputError(f"{name}: row {row}, column '{column}' holds {int(lengths.max()):,} characters; "
-                             f"the limit is {limits.max_cell_chars:,}.", code="input.cell_too_long",
-                             name=name, row=row, column=column)
+            raise InputError(
+                f"{name}: row {row}, column '{column}' holds {int(lengths.max()):,} characters; "
+                f"the limit is {limits.max_cell_chars:,}.",
+                code="input.cell_too_long",
+                name=name,
+                row=row,
+                column=column,
+            )
 
 
 def _named(columns: Sequence[str], names: Sequence[str]) -> str | None:
@@ -68,10 +92,12 @@ def guess_text_column(df: pd.DataFrame) -> str:
     named = _named(list(df.columns), TEXT_NAMES)
     if named is not None and df[named].str.len().mean() > 0:
         return named
+
     def score(column: str) -> float:
         values = df[column]
         numeric = values.str.fullmatch(r"[\d.,:\- ]*").mean()
         return values.str.len().mean() * (1 - numeric)
+
     return max(df.columns, key=score)
 
 

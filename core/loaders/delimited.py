@@ -1,4 +1,5 @@
 """CSV and TSV: delimiter sniffed, quoted commas, quotes and newlines kept, ragged rows padded."""
+
 from __future__ import annotations
 
 import csv
@@ -7,9 +8,9 @@ from collections import Counter
 
 import pandas as pd
 
-from ..errors import InputError
-from ..settings import Limits
-from .columns import check_rows, frame
+from core.errors import InputError
+from core.loaders.columns import check_rows, frame
+from core.settings import Limits
 
 DELIMITERS = (",", "\t", ";", "|")
 
@@ -69,9 +70,18 @@ def _rows(text: str, delimiter: str, name: str, limits: Limits, strict: bool) ->
 
 def _refusal(error: str, line: int, name: str, limits: Limits) -> InputError:
     if "field larger" in error:
-        return InputError(f"{name}: line {line} holds a cell longer than {limits.max_cell_chars:,} characters, "
-                          "the limit.", code="input.cell_too_long", name=name, row=line)
+        return InputError(
+            f"{name}: line {line} holds a cell longer than {limits.max_cell_chars:,} characters, the limit.",
+            code="input.cell_too_long",
+            name=name,
+            row=line,
+        )
     if "unexpected end of data" in error:
-        return InputError(f"{name}: the quote opened on line {line} is never closed, so the rest of the file "
-                          "would run into one cell.", code="input.csv_quote", name=name, line=line)
+        return InputError(
+            f"{name}: the quote opened on line {line} is never closed, so the rest of the file "
+            "would run into one cell.",
+            code="input.csv_quote",
+            name=name,
+            line=line,
+        )
     return InputError(f"{name}: line {line} cannot be read ({error}).", code="input.csv", name=name, line=line)

@@ -1,4 +1,5 @@
 """XLSX: the zip checked before anything is inflated, then read with python-calamine (cached values only)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +10,9 @@ import zlib
 
 import pandas as pd
 
-from ..errors import InputError
-from ..settings import Limits
-from .columns import check_rows, frame
+from core.errors import InputError
+from core.loaders.columns import check_rows, frame
+from core.settings import Limits
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,11 +33,16 @@ def _bad(name: str, why: str, code: str) -> InputError:
 def check_zip(data: bytes, name: str, limits: Limits) -> None:
     """Refuse what is not a workbook, is damaged, would inflate too far, or declares XML entities."""
     if data.startswith(OLE2_MAGIC) and ENCRYPTED_MARK in data:
-        raise _bad(name, "is password-protected: open it in Excel, remove the password and save it as .xlsx.",
-                   "encrypted")
+        raise _bad(
+            name, "is password-protected: open it in Excel, remove the password and save it as .xlsx.", "encrypted"
+        )
     if data.startswith(OLE2_MAGIC):
-        raise _bad(name, "is an old Excel 97-2003 (.xls) file or password-protected: open it in Excel and save it "
-                   "as .xlsx without a password.", "encrypted")
+        raise _bad(
+            name,
+            "is an old Excel 97-2003 (.xls) file or password-protected: open it in Excel and save it "
+            "as .xlsx without a password.",
+            "encrypted",
+        )
     if not data.startswith(ZIP_MAGIC):
         raise _bad(name, "is not a real Excel file (it is not a zip archive).", "not_xlsx")
     try:
@@ -51,12 +57,19 @@ def _check_members(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
     if "xl/workbook.xml" not in {i.filename for i in infos}:
         raise _bad(name, "is a zip archive but not an Excel workbook.", "not_xlsx")
     if sum(i.file_size for i in infos) > limits.max_unzipped_bytes:
-        raise _bad(name, "would unpack to more than "
-                   f"{limits.max_unzipped_bytes // (1024 * 1024):,} MB (a zip bomb?); refused.", "zip_bomb")
+        raise _bad(
+            name,
+            f"would unpack to more than {limits.max_unzipped_bytes // (1024 * 1024):,} MB (a zip bomb?); refused.",
+            "zip_bomb",
+        )
     for info in infos:
         if info.file_size > MIN_BOMB_BYTES and info.file_size > limits.max_zip_ratio * max(1, info.compress_size):
-            raise _bad(name, f"contains a part that inflates {info.file_size // max(1, info.compress_size):,}× "
-                       "(a zip bomb?); refused.", "zip_bomb")
+            raise _bad(
+                name,
+                f"contains a part that inflates {info.file_size // max(1, info.compress_size):,}× "
+                "(a zip bomb?); refused.",
+                "zip_bomb",
+            )
         if info.filename.endswith((".xml", ".rels", ".vml")):
             with zf.open(info) as fh:
                 _check_prolog(fh.read(PROLOG_BYTES), name)
@@ -67,9 +80,13 @@ def _check_prolog(head: bytes, name: str) -> None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="ignore").encode()
     head = head.removeprefix(b"\xef\xbb\xbf")
-    rest = head[PROLOG.match(head).end():]
-    if b"<!DOCTYPE" in head[:1024] or b"<!ENTITY" in head[:1024] or rest.startswith(b"<!") \
-            or (not rest and len(head) == PROLOG_BYTES):
+    rest = head[PROLOG.match(head).end() :]
+    if (
+        b"<!DOCTYPE" in head[:1024]
+        or b"<!ENTITY" in head[:1024]
+        or rest.startswith(b"<!")
+        or (not rest and len(head) == PROLOG_BYTES)
+    ):
         raise _bad(name, "declares XML entities, which Excel never writes; refused as unsafe.", "xml_entities")
 
 
@@ -93,6 +110,7 @@ def _cell(value: object) -> str:
 
 def _workbook(data: bytes, name: str):
     import python_calamine
+
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
@@ -114,8 +132,13 @@ def parse(data: bytes, name: str, limits: Limits, sheet: str | None) -> tuple[pd
     sheets = list(book.sheet_names)
     chosen = sheet if sheet is not None else (sheets[0] if sheets else None)
     if chosen not in sheets:
-        raise InputError(f"{name} has no sheet named '{sheet}'. Sheets: {', '.join(sheets)}",
-                         code="input.no_sheet", name=name, sheet=sheet, sheets=sheets)
+        raise InputError(
+            f"{name} has no sheet named '{sheet}'. Sheets: {', '.join(sheets)}",
+            code="input.no_sheet",
+            name=name,
+            sheet=sheet,
+            sheets=sheets,
+        )
     try:
         # Room for blank rows between the data; a sheet cut short here is refused, never silently truncated.
         cap = 2 * limits.max_rows + 2

@@ -1,4 +1,5 @@
 """Plain .txt: "Speaker: text" lines (optionally timed) become utterances; other text, paragraphs or lines."""
+
 from __future__ import annotations
 
 import re
@@ -24,20 +25,24 @@ class _Line:
 
 
 def _seconds(clock: str | None) -> str:
-    """"01:02:03.5" or "01:02" (minutes:seconds) as seconds like "3723.5"; "" for None."""
+    """ "01:02:03.5" or "01:02" (minutes:seconds) as seconds like "3723.5"; "" for None."""
     if not clock:
         return ""
     whole, _, frac = clock.replace(",", ".").partition(".")
     parts = [int(p) for p in whole.split(":")]
-    total = sum(p * 60 ** i for i, p in enumerate(reversed(parts))) + (float(f"0.{frac}") if frac else 0)
+    total = sum(p * 60**i for i, p in enumerate(reversed(parts))) + (float(f"0.{frac}") if frac else 0)
     return str(round(float(total), 3))
 
 
 def _label(candidate: str) -> bool:
     """Short, a few words, not a URL or a clock time: the shape of a speaker's name."""
     words = candidate.split()
-    return (0 < len(words) <= MAX_LABEL_WORDS and candidate[0].isalnum() and not candidate.startswith("http")
-            and not re.fullmatch(r"[\d\s.]+", candidate))
+    return (
+        0 < len(words) <= MAX_LABEL_WORDS
+        and candidate[0].isalnum()
+        and not candidate.startswith("http")
+        and not re.fullmatch(r"[\d\s.]+", candidate)
+    )
 
 
 def _split(line: str) -> _Line:

@@ -2,12 +2,13 @@
 
 The rules for words that are fillers only in some places are described in core/presets/fillers.toml.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from .fillers import Fillers, default_fillers
+from core.offline.fillers import Fillers, default_fillers
 
 _OPENERS = "\"'“‘([{「『<"
 _CLOSERS = "\"'”’)]}」』>"
@@ -66,7 +67,7 @@ def _tokens(line: str) -> list[_Tok]:
 
 
 def _repeats(toks: list[_Tok], i: int, n: int, fillers: Fillers) -> bool:
-    first, second = toks[i:i + n], toks[i + n:i + 2 * n]
+    first, second = toks[i : i + n], toks[i + n : i + 2 * n]
     keys = [t.key for t in first]
     if len(second) < n or keys != [t.key for t in second] or not all(keys):
         return False
@@ -85,7 +86,7 @@ def _collapse_repeats(toks: list[_Tok], fillers: Fillers) -> list[_Tok]:
             i += 1
             continue
         toks[i + n].lead = toks[i].lead + toks[i + n].lead
-        del toks[i:i + n]
+        del toks[i : i + n]
     return toks
 
 
@@ -107,7 +108,7 @@ def _units(toks: list[_Tok], fillers: Fillers) -> list[_Unit]:
     while i < len(toks):
         for words, always in phrases:
             n = len(words)
-            if tuple(t.key for t in toks[i:i + n]) == words and not any(t.trail for t in toks[i:i + n - 1]):
+            if tuple(t.key for t in toks[i : i + n]) == words and not any(t.trail for t in toks[i : i + n - 1]):
                 units.append(_Unit(i, i + n, "always" if always else "positional", " ".join(words)))
                 i += n
                 break
@@ -120,17 +121,16 @@ def _units(toks: list[_Tok], fillers: Fillers) -> list[_Unit]:
 def _kind(toks: list[_Tok], i: int, fillers: Fillers) -> str | None:
     """The filler kind of one word; "ER" (an acronym) and "5 mm" (a unit) are content."""
     core = toks[i].core
-    if _LATIN.match(core) and (core.isupper() and len(core) > 1 or i and toks[i - 1].core[-1:].isdigit()):
+    if _LATIN.match(core) and ((core.isupper() and len(core) > 1) or (i and toks[i - 1].core[-1:].isdigit())):
         return None
     return fillers.kind(toks[i].key)
 
 
 def _clause_starts(units: list[_Unit], toks: list[_Tok]) -> list[bool]:
     starts = []
-    for k, unit in enumerate(units):
+    for k in range(len(units)):
         prev = units[k - 1] if k else None
-        starts.append(prev is None or prev.kind == "always"
-                      or bool(_CLAUSE_BREAK.search(toks[prev.end - 1].trail)))
+        starts.append(prev is None or prev.kind == "always" or bool(_CLAUSE_BREAK.search(toks[prev.end - 1].trail)))
     return starts
 
 
@@ -151,8 +151,11 @@ def _removed(units: list[_Unit], toks: list[_Tok], fillers: Fillers) -> list[boo
             gone[k] = starts[k] and (pause or at_end or before_filler)
         else:
             gone[k] = pause or before_filler
-        gone[k] = gone[k] or (nxt is not None and fillers.blocks(unit.key, nxt.key)) or (
-            unit.key in fillers.opening and k > 0 and units[k - 1].kind == "always")
+        gone[k] = (
+            gone[k]
+            or (nxt is not None and fillers.blocks(unit.key, nxt.key))
+            or (unit.key in fillers.opening and k > 0 and units[k - 1].kind == "always")
+        )
     return gone
 
 
@@ -181,7 +184,7 @@ def _remove_fillers(toks: list[_Tok], fillers: Fillers) -> list[_Tok]:
     kept: list[_Tok] = []
     carried = ""  # an opening quote of a removed filler moves to the next word
     for unit, gone in zip(units, _removed(units, toks, fillers)):
-        part = toks[unit.start:unit.end]
+        part = toks[unit.start : unit.end]
         if gone:
             carried += part[0].lead
             _hand_on(kept, part[-1])
@@ -195,10 +198,10 @@ def _capitalized(cleaned: str, original: str) -> str:
     first_new = re.search(r"[^\W\d_]", cleaned)
     first_old = re.search(r"[^\W\d_]", original)
     if first_new and first_old and first_old.group().isupper() and first_new.group().islower():
-        word = cleaned[first_new.start():].split(" ", 1)[0]
+        word = cleaned[first_new.start() :].split(" ", 1)[0]
         if word.islower():
             i = first_new.start()
-            return cleaned[:i] + cleaned[i].upper() + cleaned[i + 1:]
+            return cleaned[:i] + cleaned[i].upper() + cleaned[i + 1 :]
     return cleaned
 
 

@@ -1,4 +1,5 @@
 """The offline engine behind the same interface as the OpenAI one; honest about what it cannot do."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,35 +9,44 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 
-from ..engine import Completion, Message
-from ..errors import ConfigError
-from .clean import clean_text
-from .fillers import Fillers, default_fillers, fillers_from_list
-from .keywords import content_terms, keywords
-from .summarize import Sentence, split_sentences, summarize
+from core.engines.protocol import Completion, Message
+from core.errors import ConfigError
+from core.offline.clean import clean_text
+from core.offline.fillers import Fillers, default_fillers, fillers_from_list
+from core.offline.keywords import content_terms, keywords
+from core.offline.summarize import Sentence, split_sentences, summarize
 
 DATA = re.compile(r"<data>\n?(.*?)\n?</data>", re.S)
 TASKS = ("clean", "summarize", "keywords", "minutes")
-PACKED = "packed_answers"  # the structured output of packed row requests (core/packing.py)
+PACKED = "packed_answers"  # the structured output of packed row requests (core/rows/packing.py)
 ROW_KEYWORDS, MINUTES_KEYWORDS = 5, 10
 _HANGUL = re.compile(r"[가-힣]")
 _LABELS = {
-    "ko": {"summary": "요약", "keywords": "키워드",
-           "note": "_오프라인 엔진의 발췌 요약입니다: 녹취록에서 중심이 되는 문장을 원래 순서대로 골라 군말만 뺐습니다._",
-           "empty": "_요약할 문장을 찾지 못했습니다._"},
-    "en": {"summary": "Summary", "keywords": "Keywords",
-           "note": "_Extractive summary by the offline engine: the transcript's most central sentences, in their "
-                   "order, with fillers removed._",
-           "empty": "_No sentences to summarize._"},
+    "ko": {
+        "summary": "요약",
+        "keywords": "키워드",
+        "note": "_오프라인 엔진의 발췌 요약입니다: 녹취록에서 중심이 되는 문장을 원래 순서대로 골라 군말만 뺐습니다._",
+        "empty": "_요약할 문장을 찾지 못했습니다._",
+    },
+    "en": {
+        "summary": "Summary",
+        "keywords": "Keywords",
+        "note": "_Extractive summary by the offline engine: the transcript's most central sentences, in their "
+        "order, with fillers removed._",
+        "empty": "_No sentences to summarize._",
+    },
 }
 
 
 def needs_model(task: str | None, what: str | None = None) -> ConfigError:
     """The error for work only a language model can do."""
     what = what or ("A custom template" if task is None else f"The '{task}' task")
-    return ConfigError(f"{what} needs a language model: the offline engine only does 대본 정리 (clean), "
-                       "extractive summaries and keywords. Set OPENAI_API_KEY (or a base URL) to use GPT.",
-                       code="config.needs_model", task=task)
+    return ConfigError(
+        f"{what} needs a language model: the offline engine only does 대본 정리 (clean), "
+        "extractive summaries and keywords. Set OPENAI_API_KEY (or a base URL) to use GPT.",
+        code="config.needs_model",
+        task=task,
+    )
 
 
 def data_of(messages: list[Message]) -> str:
@@ -84,8 +94,9 @@ class OfflineEngine:
 
     name = "offline"
 
-    def __init__(self, task: str | None, fillers: Fillers | Iterable[str] | None = None,
-                 sentences: int | None = None) -> None:
+    def __init__(
+        self, task: str | None, fillers: Fillers | Iterable[str] | None = None, sentences: int | None = None
+    ) -> None:
         if task not in TASKS:
             raise needs_model(task)
         if sentences is not None and sentences < 1:
@@ -111,13 +122,14 @@ class OfflineEngine:
         # Too few sentences for a centroid to mean anything: the ones with the most distinct content terms win.
         said = [t for t in (clean_text(s, self.fillers) for s in split_sentences(" ".join(text.split()))) if t]
         weight = [len(set(content_terms(t, self.fillers))) for t in said]
-        best = sorted(range(len(said)), key=lambda i: (-weight[i], i))[:self.sentences or 1]
+        best = sorted(range(len(said)), key=lambda i: (-weight[i], i))[: self.sentences or 1]
         return " ".join(said[i] for i in sorted(best))
 
     def _packed(self, messages: list[Message]) -> str:
         items = json.loads([m["content"] for m in messages if m["role"] == "user"][-1])["items"]
-        answers = [{"id": it["id"], "output": self.answer(data_of([{"role": "user", "content": it["input"]}]))}
-                   for it in items]
+        answers = [
+            {"id": it["id"], "output": self.answer(data_of([{"role": "user", "content": it["input"]}]))} for it in items
+        ]
         return json.dumps({"answers": answers}, ensure_ascii=False)
 
     async def complete(self, messages: list[Message], response_format: dict | None = None) -> Completion:
@@ -133,8 +145,9 @@ class OfflineEngine:
             text = self.answer(data_of(messages))
         return Completion(text, 0, 0, time.perf_counter() - started, "stop")
 
-    async def stream(self, messages: list[Message], on_usage: Callable[[Completion], None] | None = None
-                     ) -> AsyncIterator[str]:
+    async def stream(
+        self, messages: list[Message], on_usage: Callable[[Completion], None] | None = None
+    ) -> AsyncIterator[str]:
         """Yield the answer a line at a time; `on_usage` gets the totals at the end."""
         done = await self.complete(messages)
         for line in done.text.splitlines(keepends=True):

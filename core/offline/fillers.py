@@ -3,6 +3,7 @@
 The app edits one list, one entry a line: a plain entry is always removed, an entry written "~word" only in filler
 positions (the rules are described in the data file). `fillers_from_list` reads that list, `Fillers.as_list` writes it.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-FILLERS = Path(__file__).parent.parent / "presets" / "fillers.toml"
+from core.presets import PRESETS
+
+FILLERS = PRESETS / "fillers.toml"
 POSITIONAL_MARK = "~"
 
 
@@ -40,7 +43,7 @@ class Fillers:
         object.__setattr__(self, "_positional", frozenset(w for w in self.positional if " " not in w))
 
     def kind(self, word: str) -> str | None:
-        """"always" for a one-word hesitation (drawn out or not: "음", "으음", "ummm"), "positional", or None."""
+        """ "always" for a one-word hesitation (drawn out or not: "음", "으음", "ummm"), "positional", or None."""
         if any(p.fullmatch(word) for p in self._patterns):  # type: ignore[attr-defined]
             return "always"
         return "positional" if word in self._positional else None  # type: ignore[attr-defined]
@@ -66,13 +69,19 @@ class Fillers:
         return [*self.always, *(POSITIONAL_MARK + w for w in self.positional)]
 
 
-def make_fillers(always: Iterable[str], positional: Iterable[str] = (), phrases: Iterable[str] = (),
-                 base: Fillers | None = None) -> Fillers:
+def make_fillers(
+    always: Iterable[str], positional: Iterable[str] = (), phrases: Iterable[str] = (), base: Fillers | None = None
+) -> Fillers:
     """Fillers from plain lists (`phrases` count as positional); the other rules come from `base` (the defaults)."""
     base = base or default_fillers()
     keep = lambda xs: tuple(dict.fromkeys(n for n in map(_norm, xs) if n))
-    return Fillers(always=keep(always), positional=keep([*positional, *phrases]), opening=base.opening,
-                   before=base.before, repeat_ok=base.repeat_ok)
+    return Fillers(
+        always=keep(always),
+        positional=keep([*positional, *phrases]),
+        opening=base.opening,
+        before=base.before,
+        repeat_ok=base.repeat_ok,
+    )
 
 
 def filler_entries(text: str) -> tuple[str, ...]:
@@ -83,8 +92,11 @@ def filler_entries(text: str) -> tuple[str, ...]:
 def fillers_from_list(entries: Iterable[str], base: Fillers | None = None) -> Fillers:
     """Fillers from the app's one-entry-a-line list: "~word" is positional, anything else always removed."""
     entries = [e.strip() for e in entries if e.strip() and e.strip() != POSITIONAL_MARK]
-    return make_fillers(always=[e for e in entries if not e.startswith(POSITIONAL_MARK)],
-                        positional=[e[1:] for e in entries if e.startswith(POSITIONAL_MARK)], base=base)
+    return make_fillers(
+        always=[e for e in entries if not e.startswith(POSITIONAL_MARK)],
+        positional=[e[1:] for e in entries if e.startswith(POSITIONAL_MARK)],
+        base=base,
+    )
 
 
 def _merge(data: Mapping[str, Mapping], key: str) -> list[str]:
@@ -98,6 +110,10 @@ def default_fillers(path: Path = FILLERS) -> Fillers:
         data = tomllib.load(fh)
     before = {_norm(k): frozenset(map(_norm, v)) for lang in data.values() for k, v in lang.get("before", {}).items()}
     keep = lambda xs: tuple(dict.fromkeys(n for n in map(_norm, xs) if n))
-    return Fillers(always=keep(_merge(data, "always")), positional=keep(_merge(data, "positional")),
-                   opening=frozenset(map(_norm, _merge(data, "opening"))), before=before,
-                   repeat_ok=frozenset(map(_norm, _merge(data, "repeat_ok"))))
+    return Fillers(
+        always=keep(_merge(data, "always")),
+        positional=keep(_merge(data, "positional")),
+        opening=frozenset(map(_norm, _merge(data, "opening"))),
+        before=before,
+        repeat_ok=frozenset(map(_norm, _merge(data, "repeat_ok"))),
+    )

@@ -1,4 +1,5 @@
 """Keywords without a model: the most distinctive terms, Korean particles stripped, fillers and common words aside."""
+
 from __future__ import annotations
 
 import math
@@ -8,10 +9,11 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .fillers import Fillers, default_fillers
-from .summarize import parse_transcript
+from core.offline.fillers import Fillers, default_fillers
+from core.offline.summarize import parse_transcript
+from core.presets import PRESETS
 
-STOPWORDS = Path(__file__).parent.parent / "presets" / "stopwords.toml"
+STOPWORDS = PRESETS / "stopwords.toml"
 WORD = re.compile(r"[가-힣]+|[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 MIN_KO, MIN_LATIN = 2, 3
 
@@ -34,7 +36,7 @@ def stopwords() -> frozenset[str]:
 def _strip(word: str, endings: tuple[str, ...]) -> str:
     for ending in endings:
         if word.endswith(ending) and len(word) - len(ending) >= MIN_KO:
-            return word[:-len(ending)]
+            return word[: -len(ending)]
     return word
 
 
@@ -54,7 +56,7 @@ def _candidates(text: str, skip: frozenset[str]) -> list[tuple[str, str]]:
             continue
         if "가" <= low[0] <= "힣":
             term = stem(low)
-            if term == low and low.endswith(predicate) or len(term) < MIN_KO or term in skip:
+            if (term == low and low.endswith(predicate)) or len(term) < MIN_KO or term in skip:
                 continue
             word = term
         elif len(low) < MIN_LATIN:

@@ -1,5 +1,6 @@
 """Extractive summaries: the sentences closest to the centroid of TF-IDF vectors over character n-grams (which suits
 Korean without a morphological analyser), in their original order, with their rows; a few per section when long."""
+
 from __future__ import annotations
 
 import math
@@ -7,20 +8,41 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .clean import clean_text
-from .fillers import Fillers, default_fillers
+from core.offline.clean import clean_text
+from core.offline.fillers import Fillers, default_fillers
 
 LINE = re.compile(r"^#(\d+)\s+(?:\[(\d{1,2}(?::\d{2}){1,2})\]\s+)?(.*)$")
 SPEAKER = re.compile(r"^([^:：\s][^:：]{0,29})[:：]\s+(.*)$")
 SENTENCE_END = re.compile(r"[.!?。？！]+[\"'”’)\]]*(?=\s)")
 # Korean speech is often written without full stops; then a sentence ends after a sentence-final verb ending.
-KO_ENDINGS = ("니다", "어요", "아요", "에요", "예요", "해요", "세요", "네요", "군요", "까요", "죠", "래요", "대요",
-              "거든요", "잖아요", "었다", "였다", "했다", "한다", "된다", "이다")
+KO_ENDINGS = (
+    "니다",
+    "어요",
+    "아요",
+    "에요",
+    "예요",
+    "해요",
+    "세요",
+    "네요",
+    "군요",
+    "까요",
+    "죠",
+    "래요",
+    "대요",
+    "거든요",
+    "잖아요",
+    "었다",
+    "였다",
+    "했다",
+    "한다",
+    "된다",
+    "이다",
+)
 GRAMS = (2, 3)
-MIN_CHARS = 10       # shorter sentences ("네, 좋아요.") are picked only when nothing longer is left
+MIN_CHARS = 10  # shorter sentences ("네, 좋아요.") are picked only when nothing longer is left
 NEAR_DUPLICATE = 0.7  # cosine above which a candidate repeats a sentence already picked
 SECTION_ROWS = 40
-MAX_SECTIONS = 12     # past 480 rows the sections grow instead, so that the summary stays readable
+MAX_SECTIONS = 12  # past 480 rows the sections grow instead, so that the summary stays readable
 
 
 @dataclass(frozen=True)
@@ -62,7 +84,7 @@ def split_sentences(text: str) -> list[str]:
 
 def _lines(text: str) -> list[tuple[int, str, str]]:
     found = []
-    for number, line in enumerate((l.strip() for l in text.split("\n") if l.strip()), start=1):
+    for number, line in enumerate((ln.strip() for ln in text.split("\n") if ln.strip()), start=1):
         match = LINE.match(line)
         found.append((int(match.group(1)), match.group(2) or "", match.group(3)) if match else (number, "", line))
     return found
@@ -85,7 +107,7 @@ def _grams(text: str) -> Counter:
     grams: Counter = Counter()
     for word in re.findall(r"\w+", text.casefold()):
         padded = f" {word} "
-        grams.update(padded[i:i + n] for n in GRAMS for i in range(len(padded) - n + 1))
+        grams.update(padded[i : i + n] for n in GRAMS for i in range(len(padded) - n + 1))
     return grams
 
 
@@ -128,7 +150,7 @@ def sections(rows: list[int], section_rows: int = SECTION_ROWS) -> list[list[int
     count = max(1, min(MAX_SECTIONS, math.ceil(len(rows) / section_rows)))
     size, extra = divmod(len(rows), count)
     bounds = [i * size + min(i, extra) for i in range(count + 1)]
-    return [rows[bounds[i]:bounds[i + 1]] for i in range(count)]
+    return [rows[bounds[i] : bounds[i + 1]] for i in range(count)]
 
 
 def default_length(rows: int, parts: int) -> int:
@@ -142,8 +164,9 @@ def shares(total: int, parts: int) -> list[int]:
     return [max(1, base + (i < extra)) for i in range(parts)]
 
 
-def summarize(text: str, sentences: int | None = None, fillers: Fillers | None = None,
-              section_rows: int = SECTION_ROWS) -> list[Part]:
+def summarize(
+    text: str, sentences: int | None = None, fillers: Fillers | None = None, section_rows: int = SECTION_ROWS
+) -> list[Part]:
     """The most central sentences of each section (one section unless long), in order, with their rows.
 
     `sentences`: how many in all, spread over the sections (at least one each); None: a few, three per section.
@@ -153,5 +176,7 @@ def summarize(text: str, sentences: int | None = None, fillers: Fillers | None =
         return []
     parts = sections(sorted({s.row for s in parsed}), section_rows)
     total = sentences if sentences and sentences > 0 else default_length(len({s.row for s in parsed}), len(parts))
-    return [Part(part[0], part[-1], tuple(central([s for s in parsed if part[0] <= s.row <= part[-1]], share)))
-            for part, share in zip(parts, shares(total, len(parts)))]
+    return [
+        Part(part[0], part[-1], tuple(central([s for s in parsed if part[0] <= s.row <= part[-1]], share)))
+        for part, share in zip(parts, shares(total, len(parts)))
+    ]

@@ -1,0 +1,126 @@
+"""`python -m core`: the command line over the same functions the pages call."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core.cli import run as commands
+from core.cli import summarize as commands_summary
+from core.errors import CoreError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+COMMANDS = {
+    "tasks": commands.cmd_tasks,
+    "parse": commands.cmd_parse,
+    "run": commands.cmd_run,
+    "summarize": commands_summary.cmd_summarize,
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line instead of a page of usage."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\nSee: {self.prog} --help\n")
+
+
+def _add_input(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", type=Path, help="transcript or table: .txt .csv .tsv .xlsx")
+    p.add_argument("--sheet", help="workbook sheet to read (default: the first)")
+
+
+def _add_model(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model")
+    g.add_argument("--model", default="gpt-4o-mini")
+    g.add_argument("--temperature", type=float, default=0.2)
+    g.add_argument("--max-tokens", type=int, default=1024)
+    g.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    g.add_argument("--max-retries", type=int, default=4, help="retries on 429, 5xx and timeouts")
+    g.add_argument("--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)")
+    g.add_argument(
+        "--engine",
+        choices=("openai", "offline"),
+        help="default: openai with a key or base URL, otherwise offline (with a notice)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with its subcommands; later features add flags here."""
+    parser = _Parser(prog="python -m core", description="Transcript studio: run GPT prompts over transcripts.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("tasks", help="list the built-in tasks")
+    p = sub.add_parser("parse", help="read a file and write the table it makes")
+    _add_input(p)
+    p.add_argument("--out", type=Path, help=".csv or .xlsx (default: CSV on stdout)")
+    p = sub.add_parser("run", help="run a task or template over every row")
+    _add_input(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--task", help="a built-in task (see: tasks)")
+    what.add_argument("--template", help="user template with {column} placeholders, or @FILE")
+    p.add_argument("--system", help="system prompt, or @FILE (default: the task's)")
+    p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
+    p.add_argument("--output-column", help="name of the answer column")
+    p.add_argument("--labels", help="comma-separated labels for a label task (e.g. emotion)")
+    p.add_argument("--concurrency", type=int, default=8, help="requests in flight")
+    p.add_argument("--rpm", type=int, help="requests-per-minute limit to pace under")
+    p.add_argument("--tpm", type=int, help="tokens-per-minute limit to pace under")
+    p.add_argument("--pack", type=int, default=1, help="rows per request (default 1 = off)")
+    p.add_argument("--budget", type=float, help="stop sending before spending more than this many USD")
+    p.add_argument("--quote", action="store_true", help="print what the run would cost and send nothing")
+    p.add_argument("--details", action="store_true", help="add per-row tokens and latency columns")
+    p.add_argument(
+        "--store",
+        type=Path,
+        help="run store (default: TRANSCRIPT_STUDIO_STORE or "
+        "~/.transcript-studio/runs.sqlite3); running the same command again only asks for missing rows",
+    )
+    p.add_argument("--no-store", action="store_true", help="keep nothing; every row is asked again")
+    p.add_argument("--fillers", help="offline engine: filler list for clean (comma or line separated), or @FILE")
+    p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
+    p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+    _add_model(p)
+    _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    return parser
+
+
+def _add_summarize(p: argparse.ArgumentParser) -> None:
+    _add_input(p)
+    p.add_argument("--column", help="the text column (default: guessed)")
+    p.add_argument("--system", help="system prompt, or @FILE (default: the minutes task's)")
+    p.add_argument("--chunk-tokens", type=int, help="transcript tokens per part (default: from the model's context)")
+    p.add_argument("--overlap", type=int, default=0, help="utterances repeated before each part, for context")
+    p.add_argument("--concurrency", type=int, default=8, help="parts summarized at once")
+    p.add_argument("--rpm", type=int, help="requests-per-minute limit to pace under")
+    p.add_argument("--tpm", type=int, help="tokens-per-minute limit to pace under")
+    p.add_argument("--budget", type=float, help="stop sending before spending more than this many USD")
+    p.add_argument("--store", type=Path, help="run store: answered parts are not asked again")
+    p.add_argument("--no-store", action="store_true", help="keep nothing; every part is asked again")
+    p.add_argument("--json", action="store_true", help="write the structured minutes (JSON) instead of Markdown")
+    p.add_argument("--actions", type=Path, help="also write the action items to FILE.csv or FILE.xlsx")
+    p.add_argument("--sentences", type=int, help="offline engine: summary length in sentences")
+    p.add_argument("--fillers", help="offline engine: filler list (comma or line separated), or @FILE")
+    p.add_argument("--out", type=Path, help="FILE.md, FILE.txt or FILE.json (default: stdout)")
+    _add_model(p)
+
+
+def _utf8_when_redirected() -> None:
+    # A pipe or file on Windows would get the locale's code page (cp1252 cannot hold Korean); a terminal keeps its own.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; exit 0 all rows ok, 1 some failed, 2 bad input or usage."""
+    _utf8_when_redirected()
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CoreError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

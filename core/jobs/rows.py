@@ -1,0 +1,215 @@
+"""Background work for interactive front ends: a row run (service.execute) in its own thread and event loop,
+and a summary stream driven from synchronous code. Pure: no UI imports, safe to poll from any thread."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from core.engines.factory import choose_engine
+from core.engines.layers import build_engine
+from core.engines.protocol import Completion, Engine, Message
+from core.errors import EngineError
+from core.jobs.base import ThreadJob
+from core.minutes.transcript import stream_summary
+from core.rows.results import RowResult
+from core.rows.service import RunJob, execute, open_run
+from core.rows.templates import Template
+from core.store import LOCAL, RunInfo, Store
+
+STOPPED = "stopped before it was answered"
+NOT_RUN = "not run: the job failed"
+FINAL = ("ok", "review", "failed", "skipped")
+GRACE = 3.0  # seconds a stopped run waits for the answers already in flight before abandoning them
+WATCHED = ("failed", "cancelled")  # statuses whose failure kind (auth, budget, ...) the UI explains
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """A consistent copy of a job's progress: finished rows so far, how many, and whether it still runs."""
+
+    results: dict[int, RowResult]
+    done: int
+    total: int
+    running: bool
+    kinds: dict[int, str] = field(default_factory=dict)
+    failure: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        """Share of rows finished, 0.0 to 1.0."""
+        return self.done / self.total if self.total else 1.0
+
+
+class _KindRecorder:
+    """Wraps an engine to remember the kind (auth, rate_limit, budget, ...) behind each failure message."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.name = engine, getattr(engine, "name", "engine")
+        self.kinds: dict[str, str] = {}
+        self.closed = False
+
+    async def complete(self, messages: list[Message], **kw) -> Completion:
+        try:
+            return await self.engine.complete(messages, **kw)
+        except EngineError as exc:
+            self.kinds[exc.message] = exc.kind
+            raise
+
+    def stream(self, messages: list[Message], on_usage=None):
+        return self.engine.stream(messages, on_usage=on_usage)
+
+    async def aclose(self) -> None:
+        if not self.closed:  # execute() closes it, and so does the job when it was stopped before starting
+            self.closed = True
+            await self.engine.aclose()
+
+
+class RowJob(ThreadJob):
+    """service.execute in a daemon thread with its own event loop; poll snapshot(), stop with cancel().
+
+    With a store path the job opens its own connection to that file, records the run at once (`run_id`) and
+    saves every result the moment it arrives; `engine` replaces the one build_engine would make (tests).
+    """
+
+    def __init__(
+        self,
+        job: RunJob,
+        *,
+        store: str | os.PathLike | None = None,
+        run_id: int | None = None,
+        only: Sequence[int] | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        self.job, self.only = job, None if only is None else list(only)
+        self.todo = list(range(len(job.df)) if only is None else only)
+        self.store = None if store is None else Store(store)
+        try:
+            name, self.notice = choose_engine(job.settings, job.engine)
+            self.engine_name = name
+            inner = (
+                engine
+                if engine is not None
+                else build_engine(job.settings, name, job.plan.task, job.options, self.store)
+            )
+            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, job)
+        except BaseException:
+            self._close_store()
+            raise
+        super().__init__("row-job")
+        self._engine = _KindRecorder(inner)
+        self._results: dict[int, RowResult] = {}
+        self._kinds: dict[int, str] = {}
+        self._failure: str | None = None
+
+    def cancel(self, grace: float = GRACE) -> None:
+        """Stop: no new rows are sent; requests in flight may finish within `grace` seconds (their answers are paid
+        for), then are abandoned; finished rows are kept."""
+        self._stop(grace)
+
+    def snapshot(self) -> JobSnapshot:
+        """The results so far (row -> RowResult), counts and state, copied under the lock."""
+        with self._lock:
+            return JobSnapshot(
+                dict(self._results), len(self._results), len(self.todo), self.running, dict(self._kinds), self._failure
+            )
+
+    def _record(self, result: RowResult, done: int, total: int) -> None:
+        with self._lock:
+            self._results[result.row] = result
+            kind = self._engine.kinds.get(result.error) if result.status in WATCHED else None
+            if kind:
+                self._kinds[result.row] = kind
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._run())
+        except BaseException as exc:  # never let a worker thread die silently: the UI shows this
+            self._failure = f"{type(exc).__name__}: {exc}"[:300]
+        finally:
+            try:
+                self._fill_missing()
+            finally:
+                self._close_store()
+                self._finished.set()
+
+    async def _run(self) -> None:
+        task = asyncio.ensure_future(
+            execute(
+                self.job,
+                store=self.store,
+                run_id=self.run_id,
+                only=self.only,
+                on_result=self._record,
+                cancel=self._cancel,
+                engine=self._engine,
+            )
+        )
+        self._attach(task)
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await self._close_engine()
+            self._detach()
+
+    async def _close_engine(self) -> None:
+        try:
+            await self._engine.aclose()
+        except Exception:  # closing a broken connection must not hide the run's results
+            pass
+
+    def _fill_missing(self) -> None:
+        with self._lock:
+            missing = [i for i in self.todo if i not in self._results]
+            for i in missing:
+                reason = STOPPED if self._cancel.is_set() else NOT_RUN
+                self._results[i] = RowResult(i, status="cancelled", error=reason)
+        if self.store is not None and self.run_id is not None:
+            for i in missing:  # the store shows what the page shows; a resume picks these rows up
+                self.store.save_result(self.run_id, self._results[i])
+
+    def _close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+def unanswered(store: Store, run_id: int, rows: int) -> list[int]:
+    """Rows of a run with no final result yet: never sent, stopped, or held back by the budget."""
+    done = {r.row for r in store.results(run_id) if r.status in FINAL}
+    return [i for i in range(rows) if i not in done]
+
+
+def interrupted(store: Store, limit: int = 20, owner: str = LOCAL) -> list[RunInfo]:
+    """Those of the owner's latest `limit` runs that still have unanswered rows, newest first."""
+    maybe = [r for r in store.runs(limit, owner=owner) if r.ok + r.failed + r.review < r.rows]
+    return [r for r in maybe if unanswered(store, r.id, r.rows)]
+
+
+def stream_sync(
+    transcript: str,
+    template: Template,
+    engine: Engine,
+    parts: list[str],
+    on_usage: Callable[[Completion], None] | None = None,
+) -> Iterator[str]:
+    """stream_summary for synchronous callers: yields deltas, appends each to `parts`, closes the engine."""
+    loop = asyncio.new_event_loop()
+    agen = stream_summary(transcript, template, engine, on_usage=on_usage)
+    try:
+        while True:
+            try:
+                delta = loop.run_until_complete(agen.__anext__())
+            except StopAsyncIteration:
+                return
+            parts.append(delta)
+            yield delta
+    finally:
+        try:
+            loop.run_until_complete(agen.aclose())
+            loop.run_until_complete(engine.aclose())
+        finally:
+            loop.close()

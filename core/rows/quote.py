@@ -1,0 +1,110 @@
+"""What a run will cost before it starts: requests, tokens, dollars and the time the limits allow."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from core.engines.pricing import PriceList, load_prices
+from core.engines.tokens import Count, count_messages, count_text
+from core.rows.packing import pack_messages
+from core.rows.runner import RowSpec
+from core.rows.templates import is_blank, render
+
+LABEL_ANSWER_TOKENS = 4
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The expected size, price and duration of a run."""
+
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    max_output_tokens: int
+    exact: bool
+    cost: float | None
+    batch_cost: float | None
+    max_cost: float | None
+    seconds_at_limits: float | None
+    prices_taken: str
+
+    def lines(self) -> list[str]:
+        """The quote in a few plain lines (CLI and UI)."""
+        kind = "exact" if self.exact else "estimated"
+        money = (
+            "no price known for this model"
+            if self.cost is None
+            else f"~${self.cost:.4f} (Batch API ~${self.batch_cost:.4f}; at most ${self.max_cost:.4f}), "
+            f"prices of {self.prices_taken}"
+        )
+        pace = (
+            "" if self.seconds_at_limits is None else f"; the rate limits allow it in ≥{self.seconds_at_limits:.0f} s"
+        )
+        return [
+            f"{self.requests} requests, {self.input_tokens} input tokens ({kind}), "
+            f"~{self.output_tokens} output tokens (at most {self.max_output_tokens})",
+            money + pace,
+        ]
+
+
+def _expected_output(spec: RowSpec, row: Mapping[str, object], model: str) -> int:
+    # Tidying and translating give back about as much as they get; a label is a word.
+    return LABEL_ANSWER_TOKENS if spec.labels else count_text(render(spec.template.user, row), model).tokens
+
+
+def quote_rows(
+    rows: Sequence[Mapping[str, object]],
+    spec: RowSpec,
+    *,
+    model: str,
+    max_tokens: int,
+    pack: int = 1,
+    rpm: int | None = None,
+    tpm: int | None = None,
+    prices: PriceList | None = None,
+) -> Quote:
+    """Count what a run of `spec` over `rows` will send, and price it."""
+    send = [(i, r) for i, r in enumerate(rows) if not is_blank(spec.template, r)]
+    size = max(1, pack)
+    groups = [send[k : k + size] for k in range(0, len(send), size)]
+    prompt = Count(0, True)
+    for group in groups:
+        messages = pack_messages(spec.template, group) if size > 1 else spec.template.messages(group[0][1])
+        prompt = prompt + count_messages(messages, model)
+    output = sum(min(max_tokens, _expected_output(spec, r, model)) for _, r in send)
+    return _priced(len(groups), prompt, output, max_tokens * len(groups), model, rpm, tpm, prices or load_prices())
+
+
+def _priced(
+    requests: int,
+    prompt: Count,
+    output: int,
+    max_output: int,
+    model: str,
+    rpm: int | None,
+    tpm: int | None,
+    prices: PriceList,
+) -> Quote:
+    cost = prices.cost(model, prompt.tokens, output)
+    max_cost = prices.cost(model, prompt.tokens, max_output)
+    bounds = [requests / (rpm / 60)] if rpm else []
+    bounds += [(prompt.tokens + max_output) / (tpm / 60)] if tpm else []
+    return Quote(
+        requests=requests,
+        input_tokens=prompt.tokens,
+        output_tokens=output,
+        max_output_tokens=max_output,
+        exact=prompt.exact,
+        cost=cost,
+        batch_cost=None if cost is None else cost * prices.batch_discount,
+        max_cost=max_cost,
+        seconds_at_limits=max(bounds) if bounds else None,
+        prices_taken=prices.taken,
+    )
+
+
+def minimum_seconds(requests: int, rpm: int) -> float:
+    """The least time `requests` can take under `rpm` (used by the benchmarks)."""
+    return math.ceil(requests / (rpm / 60) * 100) / 100
