@@ -42,15 +42,20 @@ def header_names(raw: Sequence[object]) -> list[str]:
 
 
 def frame(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
-    """A header row plus body rows as a DataFrame of strings; ragged rows padded, blank rows dropped."""
-    rows = [r for r in rows if any(str(c).strip() for c in r)]
+    """A header row plus body rows as a DataFrame of strings; ragged rows padded.
+
+    Blank rows before the header and after the last row are dropped; blank rows between rows are kept as rows, so
+    row numbers match the spreadsheet's (a blank row is skipped when run).
+    """
+    filled = [i for i, r in enumerate(rows) if any(str(c).strip() for c in r)]
+    rows = rows[filled[0] : filled[-1] + 1] if filled else []
     if not rows:
         raise InputError(f"{name} has no data.", code="input.empty", name=name)
     if len(rows) == 1:
         raise InputError(f"{name} has a header but no rows.", code="input.header_only", name=name)
     width = max(len(r) for r in rows)
     header = header_names(list(rows[0]) + [""] * (width - len(rows[0])))
-    body = [list(r) + [""] * (width - len(r)) for r in rows[1:]]
+    body = [list(r) + [""] * (width - len(r)) if any(str(c).strip() for c in r) else [""] * width for r in rows[1:]]
     check_rows(len(body), name, limits)
     return pd.DataFrame(body, columns=header, dtype=object).fillna("").astype(str)
 

@@ -13,6 +13,7 @@ from core.loaders.columns import check_rows, frame
 from core.settings import Limits
 
 DELIMITERS = (",", "\t", ";", "|")
+WELL_FORMED = 0.95
 
 
 def _consistency(sample: str, delimiter: str) -> float:
@@ -39,6 +40,16 @@ def sniff_delimiter(text: str, hint: str | None = None) -> str | None:
     return best if scores[best] >= 0.8 else None
 
 
+def well_formed(text: str, delimiter: str | None) -> bool:
+    """Records (quotes respected, cells may span lines) that nearly all split into the same two or more columns."""
+    if not delimiter:
+        return False
+    sample = text[:50_000]
+    if len(text) > len(sample):
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    return _consistency(sample, delimiter) >= WELL_FORMED
+
+
 def parse(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.DataFrame:
     """Read delimited text into a table of strings."""
     delimiter = sniff_delimiter(text, hint) or hint or ","
@@ -57,8 +68,7 @@ def _rows(text: str, delimiter: str, name: str, limits: Limits, strict: bool) ->
     line = 1  # where the record being read starts (a quoted cell may span lines)
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append(row)
+            rows.append(row)  # blank rows too: row numbers must match the spreadsheet's (frame drops trailing ones)
             check_rows(len(rows) - 1, name, limits)
             line = reader.line_num + 1
     except csv.Error as exc:
