@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from core.engines.layers import RunOptions, build_engine
 from core.engines.pricing import load_prices
 from core.errors import ConfigError, InputError
 from core.exports.tables import to_bytes
-from core.loaders import load_path
+from core.loaders import Table, load_path
 from core.loaders.decode import decode
 from core.offline.fillers import filler_entries
 from core.rows.plan import row_plan
@@ -24,6 +25,7 @@ from core.rows.runner import check_spec, table_rows
 from core.rows.service import RunJob, execute_sync, row_keys
 from core.rows.tasks import load_tasks
 from core.settings import ModelSettings
+from core.speakers import parse_speakers, rename_speakers
 from core.store import Store, default_store_path
 
 OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -38,6 +40,19 @@ def _text_arg(value: str | None) -> str | None:
         return decode(path.read_bytes(), path.name).text
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable") from None
+
+
+def load_input(args: argparse.Namespace) -> Table:
+    """The input file as a table, its speaker labels renamed when --speakers says so (reported on stderr)."""
+    table = load_path(args.input, sheet=args.sheet)
+    text = _text_arg(getattr(args, "speakers", None))
+    if text is None:
+        return table
+    df, labels = rename_speakers(table.df, table.speaker_column, parse_speakers(text), table.text_column)
+    for item in labels:
+        arrow = f" -> {item.name}" if item.name != item.label else " (kept)"
+        print(f"speaker {item.label}{arrow}: {item.count} utterances, e.g. {item.sample!r}", file=sys.stderr)
+    return dataclasses.replace(table, df=df)
 
 
 def _out_format(path: Path | None, required: bool = True) -> str | None:
@@ -105,7 +120,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     """Write the table the loader made, to --out or as CSV on stdout."""
     fmt = _out_format(args.out, required=False)
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     if fmt is None:
         sys.stdout.buffer.write(table.df.to_csv(index=False).encode("utf-8"))
         sys.stdout.flush()
@@ -150,7 +165,7 @@ def _quote(rows: list[dict], job: RunJob, store: Store | None) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
     fmt = _out_format(args.out, required=not args.dry_run)
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     labels = [x for x in args.labels.split(",")] if args.labels else None
     plan = row_plan(
         task=args.task,
