@@ -53,7 +53,7 @@ def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, s
     strong = _transcript(name, body, formats.STRONG)
     if strong is not None:
         return strong[1], strong[0], encoding
-    if records.kind(body):
+    if records.kind(body, name):
         df, kind = records.parse(body, name, limits)
         return df, kind, encoding
     _refuse_long_lines(body, name, limits)

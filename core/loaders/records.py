@@ -12,12 +12,17 @@ from core.loaders.columns import check_rows
 from core.settings import Limits
 
 
-def kind(text: str) -> str | None:
-    """ "jsonl" for one JSON object per line, "json" for a JSON document, None for anything else (cheap)."""
+def kind(text: str, name: str = "") -> str | None:
+    """ "jsonl" for one JSON object per line, "json" for a JSON document, None for anything else (cheap).
+
+    A file named .json or .jsonl that starts like JSON is JSON, so a damaged one is refused as such.
+    """
     lines = [line for line in text[:65_536].split("\n") if line.strip()]
     if not lines:
         return None
     first, stripped = lines[0].strip(), text.strip()
+    if name.lower().endswith((".json", ".jsonl")) and first[:1] in "[{":
+        return "jsonl" if name.lower().endswith(".jsonl") else "json"
     if first.startswith("{") and first.endswith("}") and (len(lines) > 1 or stripped.count("\n") > 0):
         return "jsonl" if _is_object(first) else ("json" if stripped.endswith("}") else None)
     if stripped[:1] in "[{" and stripped[-1:] in "]}":
@@ -68,7 +73,7 @@ def _load(text: str, what: str, name: str, line: int | None = None) -> Any:
 
 def parse(text: str, name: str, limits: Limits) -> tuple[pd.DataFrame, str]:
     """(table, "json" or "jsonl"): one row per record, the keys in the order first seen as columns."""
-    found = kind(text) or "json"
+    found = kind(text, name) or "json"
     if found == "jsonl":
         records = []
         for number, line in enumerate(text.split("\n"), start=1):
