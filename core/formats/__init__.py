@@ -37,7 +37,7 @@ from core.formats import (
     whisperx_json,
     zoom_txt,
 )
-from core.formats._common import COLUMNS, prepare
+from core.formats._common import COLUMNS, head, prepare
 
 FORMATS: tuple[tuple[str, ModuleType], ...] = (
     ("whisper-cpp-json", whisper_cpp_json),
@@ -106,13 +106,25 @@ def scores(name: str, text: str) -> dict[str, float]:
     """Every format's score for the text (0 when its sniff says no): the evidence, for tests and diagnostics."""
     text = prepare(text)
     try:
-        return {kind: _score(kind, module, name, text) for kind, module in FORMATS}
+        is_json = _json.load(text) is not None
+        return {
+            kind: _score(kind, module, name, text) if (kind in JSON_KINDS) == is_json else 0.0
+            for kind, module in FORMATS
+        }
     finally:
         _forget()
 
 
+JSON_KINDS = ("whisper-cpp-json", "whisperx-json", "whisper-json")
+
+
 def _best(name: str, text: str) -> Claim | None:
-    claims = [Claim(kind, module, _score(kind, module, name, text)) for kind, module in FORMATS]
+    # A JSON document can only be one of the JSON formats, and a text that is not one can be none of them.
+    is_json = _json.load(text) is not None
+    claims = [
+        Claim(kind, module, _score(kind, module, name, text) if (kind in JSON_KINDS) == is_json else 0.0)
+        for kind, module in FORMATS
+    ]
     top = max(claims, key=lambda claim: claim.score)  # max keeps the first of equals: the more specific format
     return top if top.score > 0 else None
 
@@ -168,3 +180,4 @@ def _forget() -> None:
     """Drop the parsed document kept between sniff and parse, so a large upload is not held on to."""
     _json.load.cache_clear()
     _vtt.read_cues.cache_clear()
+    head.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -25,12 +26,16 @@ TURN_DASH = re.compile(r"^[-‐–—](?:\s+|(?=[^\d\s\-‐–—]))")
 
 def prepare(text: str) -> str:
     """Text without a BOM, with LF line ends, in NFC (macOS writes Hangul decomposed)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=4)
 def head(text: str, limit: int = HEAD_CHARS) -> list[str]:
-    """The non-blank lines, stripped, of the start of the text: enough to recognise a format cheaply."""
+    """The non-blank lines, stripped, of the start of the text: enough to recognise a format cheaply (kept between
+    the sniffs of one upload; the caller must not change the list)."""
     sample = text[:limit]
     if len(text) > limit and "\n" in sample:
         sample = sample[: sample.rfind("\n")]

@@ -17,6 +17,7 @@ from core.errors import InputError
 from core.loaders import delimited, excel, records, text
 from core.loaders.columns import check_cells, check_rows, guess_speaker_column, guess_text_column
 from core.loaders.decode import Decoded, decode
+from core.loaders.fast import fast_table
 from core.settings import DEFAULT_LIMITS, Limits
 
 SUPPORTED_EXTENSIONS = ("txt", "csv", "tsv", "xlsx", "vtt", "srt", "json", "jsonl")
@@ -56,7 +57,6 @@ def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, s
     if records.kind(body, name):
         df, kind = records.parse(body, name, limits)
         return df, kind, encoding
-    _refuse_long_lines(body, name, limits)
     ext = _extension(name)
     delimiter = delimited.sniff_delimiter(body, TEXT_HINTS.get(ext))
     # Excel's "Unicode text" export is a tab-separated .txt; commas in a .txt are far more often prose.
@@ -64,13 +64,23 @@ def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, s
     table_kind = "tsv" if (delimiter or TEXT_HINTS.get(ext)) == "\t" else "csv"
     # A file that parses as a well-formed table stays a table, whatever its cells hold ("Name: text" dialogues).
     if tabular and delimited.well_formed(body, delimiter):
-        return delimited.parse(body, name, limits, TEXT_HINTS.get(ext)), table_kind, encoding
+        return _delimited(body, name, limits, TEXT_HINTS.get(ext)), table_kind, encoding
+    _refuse_long_lines(body, name, limits)
     weak = _transcript(name, body)
     if weak is not None:
         return weak[1], weak[0], encoding
     if tabular:
-        return delimited.parse(body, name, limits, TEXT_HINTS.get(ext)), table_kind, encoding
+        return _delimited(body, name, limits, TEXT_HINTS.get(ext)), table_kind, encoding
     return text.parse(body), "transcript", encoding
+
+
+def _delimited(body: str, name: str, limits: Limits, hint: str | None) -> pd.DataFrame:
+    """The table through the fast parser, which checks its cells; the careful one only after the line check."""
+    fast = delimited.parse_fast(body, name, limits, hint)
+    if fast is not None:
+        return fast
+    _refuse_long_lines(body, name, limits)
+    return delimited.parse(body, name, limits, hint)
 
 
 def _refuse_long_lines(body: str, name: str, limits: Limits) -> None:
@@ -101,17 +111,14 @@ def _decode(data: bytes, name: str) -> Decoded:
 
 
 def _long_line(body: str, limit: int) -> tuple[int, int] | None:
-    """(1-based number, length) of the first line longer than `limit`, found without copying the text."""
+    """(1-based number, length) of the first line longer than `limit` (lengths measured in C, numbered only then)."""
     if len(body) <= limit:
         return None
-    start, number = 0, 1
-    while start <= len(body):
-        end = body.find("\n", start)
-        end = len(body) if end == -1 else end
-        if end - start > limit:
-            return number, end - start
-        start, number = end + 1, number + 1
-    return None
+    lines = body.split("\n")
+    if max(map(len, lines)) <= limit:
+        return None
+    number = next(i for i, line in enumerate(lines) if len(line) > limit)
+    return number + 1, len(lines[number])
 
 
 def _transcript(name: str, body: str, min_score: float = 0.0) -> tuple[str, pd.DataFrame] | None:
@@ -127,7 +134,8 @@ def load_bytes(name: str, data: bytes, *, sheet: str | None = None, limits: Limi
     if data.startswith(WORKBOOK_MAGIC) or (_extension(name) in WORKBOOK_EXTENSIONS and b"\x00" in data[:1024]):
         df, sheets, chosen = excel.parse(data, name, limits, sheet)
         return _finish(Table(df, name, "xlsx", None, sheets, chosen), limits)
-    df, kind, encoding = _text_table(data, name, limits)
+    found = fast_table(name, data, limits, TEXT_HINTS) or _text_table(data, name, limits)
+    df, kind, encoding = found
     return _finish(Table(df, name, kind, encoding), limits)
 
 

@@ -60,6 +60,25 @@ def frame(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header, dtype=object).fillna("").astype(str)
 
 
+def grid_frame(grid: pd.DataFrame, name: str, limits: Limits) -> pd.DataFrame:
+    """frame() for a grid of strings already in a DataFrame (pandas' C parser): the same header and blank rows."""
+    blank = ~grid.apply(lambda column: column.str.strip() != "").any(axis=1)
+    filled = (~blank).to_numpy().nonzero()[0]
+    if not len(filled):
+        raise InputError(f"{name} has no data.", code="input.empty", name=name)
+    if len(filled) == 1:
+        raise InputError(f"{name} has a header but no rows.", code="input.header_only", name=name)
+    first, last = filled[0], filled[-1]
+    header = header_names(list(grid.iloc[first]))
+    body = grid.iloc[first + 1 : last + 1].copy()
+    check_rows(len(body), name, limits)
+    inside = blank.iloc[first + 1 : last + 1]
+    if inside.any():
+        body.loc[inside, :] = ""
+    body.columns = header
+    return body.reset_index(drop=True)
+
+
 def check_rows(count: int, name: str, limits: Limits) -> None:
     """Refuse more rows than the limit allows."""
     if count > limits.max_rows:
@@ -87,6 +106,9 @@ def check_cells(df: pd.DataFrame, name: str, limits: Limits) -> None:
             )
 
 
+GUESS_ROWS = 2_000  # enough rows to tell text from numbers and codes
+
+
 def _named(columns: Sequence[str], names: Sequence[str]) -> str | None:
     lowered = {c.casefold().strip(): c for c in columns}
     return next((lowered[n] for n in names if n in lowered), None)
@@ -99,7 +121,7 @@ def guess_text_column(df: pd.DataFrame) -> str:
         return named
 
     def score(column: str) -> float:
-        values = df[column]
+        values = df[column].head(GUESS_ROWS)
         numeric = values.str.fullmatch(r"[\d.,:\- ]*").mean()
         return values.str.len().mean() * (1 - numeric)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ CONTROL_SHARE = 0.05
 CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 # The 2,350 everyday Hangul syllables of KS X 1001: real Korean is made of these, while Chinese or
 # Japanese bytes misread as CP949 mostly land elsewhere.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+WIDE_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")  # a letter outside ASCII
 # Punctuation Windows-1252 adds to Latin-1 (quotes, dashes, ellipsis, euro), and Latin-1's own signs.
 WESTERN_MARKS = frozenset("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u20ac\u2122\u00a0\u00a1-\u00bf")
 COMMON_HANGUL = frozenset(
@@ -75,7 +78,7 @@ def _hangul(text: str) -> int:
     return sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
 
 
-def _samples(text: str, size: int = SAMPLE // 4) -> str:
+def _samples(text: str, size: int = SAMPLE // 16) -> str:
     """The start, middle and end of a text: evidence from the whole file at the cost of a small part of it."""
     if len(text) <= 3 * size:
         return text
@@ -85,7 +88,7 @@ def _samples(text: str, size: int = SAMPLE // 4) -> str:
 
 def _korean(text: str) -> bool:
     """Mostly everyday Hangul among the non-ASCII letters: CP949 read as CP949, not as something else."""
-    wide = [ch for ch in _samples(text) if not ch.isascii() and ch.isalpha()]
+    wide = WIDE_LETTER.findall(_samples(text))
     return bool(wide) and sum(ch in COMMON_HANGUL for ch in wide) / len(wide) >= 0.9
 
 
@@ -150,7 +153,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:SAMPLE]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or ch == "\x7f")
+    controls = len(CONTROL_CHARS.findall(sample))
     head = sample[:5000]
     odd = sum(1 for ch in head if ch == "\ufffd" or unicodedata.category(ch) in ("Cn", "Co", "Cs"))
     return "\x00" in sample or controls / len(sample) > CONTROL_SHARE or odd / len(head) > CONTROL_SHARE
@@ -214,5 +217,7 @@ def decode(data: bytes, name: str = "") -> Decoded:
             text, encoding = _legacy(data, name)
     if _looks_binary(text):
         raise InputError(f"{name or 'The file'} looks like a binary file, not text.", code="input.binary", name=name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")
     return Decoded(unicodedata.normalize("NFC", text), encoding.lower())

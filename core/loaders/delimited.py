@@ -9,7 +9,7 @@ from collections import Counter
 import pandas as pd
 
 from core.errors import InputError
-from core.loaders.columns import check_rows, frame
+from core.loaders.columns import check_rows, frame, grid_frame
 from core.settings import Limits
 
 DELIMITERS = (",", "\t", ";", "|")
@@ -48,6 +48,39 @@ def well_formed(text: str, delimiter: str | None) -> bool:
     if len(text) > len(sample):
         sample = sample[: sample.rfind("\n") + 1] or sample
     return _consistency(sample, delimiter) >= WELL_FORMED
+
+
+def read_fast(source: bytes, delimiter: str, name: str, limits: Limits, encoding: str = "utf-8") -> pd.DataFrame | None:
+    """The table through pandas' C parser, or None to take the careful path (ragged rows, a stray or unclosed
+    quote, a giant cell, a capped read, bytes not all in `encoding`), which says exactly where the trouble is."""
+    cap = limits.max_rows + 2
+    try:
+        grid = pd.read_csv(
+            io.BytesIO(source),
+            encoding=encoding,
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            nrows=cap,
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
+        return None
+    if len(grid) >= cap:
+        return None
+    # A quoted cell keeps its CR in pandas (the careful path gives LF); only a record that spans lines can hold one.
+    if b"\r" in source and b'"' in source and len(grid) != source.count(b"\n") + (not source.endswith(b"\n")):
+        for column in grid.columns:
+            if grid[column].str.contains("\r", regex=False).any():
+                grid[column] = grid[column].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    return grid_frame(grid, name, limits)  # cells are checked against the limit with every table, after
+
+
+def parse_fast(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.DataFrame | None:
+    """The table through pandas' C parser, or None when only the careful parser (parse) can read it."""
+    return read_fast(text.encode("utf-8"), sniff_delimiter(text, hint) or hint or ",", name, limits)
 
 
 def parse(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.DataFrame:
