@@ -19,9 +19,9 @@ text = summary.transcript(table)
 summary.facts(text)
 offline = summary.offline()
 if offline:
-    minutes_offline.settings()
+    minutes_offline.length_settings()
 else:
-    minutes.settings(table)
+    minutes.chunk_settings(table)
 if minutes.pending():  # written in the background; live() folds the minutes in and redraws the page
     minutes.live()
 elif offline:

@@ -73,10 +73,16 @@ def connect(at: AppTest, base_url: str, key: str = "sk-test-key") -> AppTest:
 
 def wait_for_run(at: AppTest, timeout: float = 30.0) -> AppTest:
     """Wait for the background run to finish, then rerun so the page shows the results."""
-    job = at.session_state["job"]
+    job = at.session_state["row_job"]
     if job is not None:
-        assert job["job"].wait(timeout), "the run did not finish in time"
+        assert job.wait(timeout), "the run did not finish in time"
     return at.run()
+
+
+def minutes_text(at: AppTest) -> str:
+    """The minutes' text the session holds now, as written then edited ("" when there are none)."""
+    made = at.session_state["minutes"]
+    return "" if made is None else made.text
 
 
 def wait_until(check, timeout: float = 10.0) -> None:

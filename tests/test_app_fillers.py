@@ -17,7 +17,7 @@ def run_clean(at):
     at.button(key="b.run").click().run()
     wait_for_run(at)
     no_crash(at)
-    return {r: res.output for r, res in at.session_state["run"]["results"].items()}
+    return {r: res.output for r, res in at.session_state["row_run"].results.items()}
 
 
 def test_an_edited_list_is_what_the_offline_run_removes(no_key):

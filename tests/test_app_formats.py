@@ -20,7 +20,7 @@ def test_each_format_opens_as_its_utterances(session, path):
     no_crash(at)
     expected = load_path(path).df
     table = at.session_state["table"]
-    assert table is not None and at.session_state["upload"]["name"] == path.name
+    assert table is not None and at.session_state["upload"].name == path.name
     pd.testing.assert_frame_equal(table.df.reset_index(drop=True), expected.reset_index(drop=True))
     assert at.session_state["text_column"] == "text"
     has_speakers = "speaker" in expected and expected["speaker"].astype(str).str.strip().ne("").any()

@@ -69,7 +69,7 @@ def test_a_reopened_run_keeps_saving_edits_and_re_runs_into_the_same_run(server)
     at = history(server)
     at.button(key="b.reopen").click().run()
     at.switch_page("pages/rows.py")  # AppTest's next run() would redraw the page it last switched to itself
-    run_id = at.session_state["run"]["id"]
+    run_id = at.session_state["row_run"].run_id
     edit_cell(at, 3, OUT, "넷째 줄도 고침")
     at.sidebar.text_area[0].input("두 번째 프롬프트").run()
     server.reset()
@@ -142,7 +142,7 @@ def test_a_run_cut_short_in_an_earlier_session_resumes_asking_only_the_missing_r
     )
     table = results(at)
     assert table[OUT].tolist() == [echo(t) for t in UTTERANCES[TEXT]] and set(table["status"]) == {"ok"}
-    assert at.session_state["run"]["id"] == run_id
+    assert at.session_state["row_run"].run_id == run_id
     assert not any("끊긴 실행이 있습니다" in m for m in texts(at.markdown))  # nothing left to resume
 
 

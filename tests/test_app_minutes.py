@@ -11,7 +11,7 @@ import pytest
 from core.jobs.minutes import MinutesJob
 from core.minutes.citations import citations
 from core.minutes.transcript import clock
-from tests.app_support import downloads, new_app, no_crash, texts, upload, wait_until
+from tests.app_support import downloads, minutes_text, new_app, no_crash, texts, upload, wait_until
 from testserver.minutes import data_of, minutes_responder
 from testserver.server import FakeOpenAI
 from ui import minutes as ui_minutes
@@ -48,9 +48,9 @@ def stages(monkeypatch):
 
 def finish(at, timeout: float = 30.0):
     """Wait for the minutes being written in the background, then rerun so the page folds them in."""
-    held = at.session_state["minutes_job"]
-    if held is not None:
-        assert held["job"].wait(timeout), "the minutes were not written in time"
+    job = at.session_state["minutes_job"]
+    if job is not None:
+        assert job.wait(timeout), "the minutes were not written in time"
     return at.run()
 
 
@@ -80,7 +80,7 @@ def test_minutes_are_written_chunk_by_chunk_then_merged_with_the_prompt_in_every
         at = written(srv)
         no_crash(at)
         bodies = srv.chat_requests()
-    found = at.session_state["summary_run"]["result"]
+    found = at.session_state["minutes"].result
     chunks = len(found.chunks)
     assert chunks >= 3 and any(f"{chunks}개 조각으로 나눠" in c for c in texts(at.caption))
     maps, final = bodies[:-1], bodies[-1]
@@ -93,7 +93,7 @@ def test_minutes_are_written_chunk_by_chunk_then_merged_with_the_prompt_in_every
     maps_seen = [s for s in stages if s[0] == "map"]
     assert [d for _, d, _ in maps_seen] == list(range(1, chunks + 1)) and {t for *_, t in maps_seen} == {chunks}
     assert ("final", 1, 1) in stages
-    assert at.session_state["summary"] == found.markdown
+    assert minutes_text(at) == found.markdown
     told = f"발화 24개를 모두 읽고 썼습니다 ({chunks}개 조각, 요청 {chunks + 1}번)"
     assert any(told in c for c in texts(at.caption))
 
@@ -101,7 +101,7 @@ def test_minutes_are_written_chunk_by_chunk_then_merged_with_the_prompt_in_every
 def test_each_citation_shows_the_utterances_it_cites_from_the_table():
     with FakeOpenAI(responder=minutes_responder) as srv:
         at = written(srv)
-    markdown = at.session_state["summary"]
+    markdown = minutes_text(at)
     cited = citations(markdown)
     assert cited and all(set(c.rows) <= set(range(1, 25)) for c in cited)
     sections = [e.label for e in at.expander if " — 항목 " in e.label]
@@ -147,12 +147,12 @@ def test_action_items_are_edited_and_downloaded_and_survive_reruns_and_page_swit
     sheet = pd.read_excel(io.BytesIO(xlsx), engine="calamine", dtype=str).fillna("")
     assert sheet["담당"].tolist() == edited["owner"].tolist() and sheet["할 일"].iloc[-1] == "=회의실 예약"
     assert json.loads(files["회의_회의록.json"][0])["edited"]["action_items"][0]["owner"] == "최유리"
-    summary = at.session_state["summary"]
+    summary = minutes_text(at)
     at.download_button(key="d.actions_csv").click().run()
     at.download_button(key="d.json").click().run()
     at.switch_page("pages/rows.py").run().switch_page("pages/summary.py").run()
     no_crash(at)
-    assert at.session_state["actions"].equals(edited) and at.session_state["summary"] == summary
+    assert at.session_state["actions"].equals(edited) and minutes_text(at) == summary
     assert at.data_editor[0].value["owner"].tolist() == edited["owner"].tolist()
 
 
@@ -164,24 +164,24 @@ def test_a_chunk_that_fails_is_reported_missing_and_the_minutes_say_so():
         at = written(srv)
         no_crash(at)
         asked = sum(3 in rows_in(b) for b in srv.chat_requests())
-    coverage = at.session_state["summary_run"]["result"].coverage
+    coverage = at.session_state["minutes"].result.coverage
     assert asked == 2 and 3 in coverage.missing and not coverage.complete  # asked again once, then left out
     first, last = coverage.missing[0], coverage.missing[-1]
     [warning] = [w for w in texts(at.warning) if "요약하지 못해" in w]
     assert f"발화 {len(coverage.missing)}개(#{first}–#{last})" in warning and f"{coverage.share:.0%}" in warning
-    assert at.session_state["summary"].startswith(f"> ⚠ #{first}–#{last}")
+    assert minutes_text(at).startswith(f"> ⚠ #{first}–#{last}")
 
 
 def test_when_every_chunk_fails_the_message_is_plain_and_the_last_minutes_stay():
     with FakeOpenAI(responder=minutes_responder) as srv:
         at = written(srv)
-        before, actions = at.session_state["summary"], at.session_state["actions"]
+        before, actions = minutes_text(at), at.session_state["actions"]
         srv.responder = lambda body: "회의록 대신 아무 말"
         write(at)
     no_crash(at)
     assert any("어느 부분도 요약하지 못했습니다" in e for e in texts(at.error))
     assert any("세부 정보" in c for c in texts(at.caption))
-    assert at.session_state["summary"] == before and at.session_state["actions"].equals(actions)
+    assert minutes_text(at) == before and at.session_state["actions"].equals(actions)
 
 
 def test_a_final_answer_cut_short_keeps_what_was_streamed_and_says_it_is_unfinished():
@@ -195,9 +195,9 @@ def test_a_final_answer_cut_short_keeps_what_was_streamed_and_says_it_is_unfinis
     no_crash(at)
     assert any("회의록 형식으로 답하지 않았습니다" in e for e in texts(at.error))
     assert any("끝까지 쓰지 못했습니다" in w for w in texts(at.warning))
-    kept = at.session_state["summary"]
+    kept = minutes_text(at)
     assert kept.startswith("## 요약\n- ") and citations(kept)  # the whole items that arrived, with their citations
-    assert at.session_state["summary_run"]["result"] is None and not at.data_editor
+    assert at.session_state["minutes"].result is None and not at.data_editor
 
 
 def test_a_chunk_size_too_small_for_one_utterance_is_explained_before_anything_is_sent():
@@ -212,7 +212,7 @@ def test_a_chunk_size_too_small_for_one_utterance_is_explained_before_anything_i
         write(at)
         assert srv.chat_requests() == []
     no_crash(at)
-    assert at.session_state["summary"] == ""
+    assert minutes_text(at) == ""
 
 
 def test_minutes_use_the_run_store_a_rewrite_asks_afresh_and_the_answer_has_room():
@@ -223,7 +223,7 @@ def test_minutes_use_the_run_store_a_rewrite_asks_afresh_and_the_answer_has_room
         assert first > 2 and all(b["max_tokens"] >= 4096 for b in srv.chat_requests())
         again = written(srv)  # another session, the same transcript and settings: the stored answers serve it
         no_crash(again)
-        assert len(srv.chat_requests()) == first and again.session_state["summary"]
+        assert len(srv.chat_requests()) == first and minutes_text(again)
         write(again)  # "write again" in the same session means a new answer
         no_crash(again)
         assert len(srv.chat_requests()) == 2 * first
@@ -233,30 +233,30 @@ def test_a_run_goes_on_through_page_switches_and_sidebar_edits_and_is_folded_in_
     with FakeOpenAI(responder=minutes_responder, latency=2.0) as srv:  # the first answer takes 2 s: the run lasts
         at = prepared(srv)
         at.sidebar.number_input(key="w.concurrency").set_value(1).run()
-        version = at.session_state["summary_version"]
+        version = at.session_state["minutes_version"]
         at.button(key="b.summary_write").click().run()
         no_crash(at)
-        job = at.session_state["minutes_job"]["job"]
+        job = at.session_state["minutes_job"]
         assert job.running and at.get("progress") and at.button(key="b.minutes_stop").label == "멈추기"
         assert "b.summary_write" not in [b.key for b in at.button]  # the live panel stands in for the button
         at.switch_page("pages/upload.py").run()
         at.sidebar.text_area[0].input("바뀐 프롬프트").run()  # a rerun that used to stop the script and the run
         at.switch_page("pages/rows.py").run()
-        assert job.running and at.session_state["minutes_job"]["job"] is job
+        assert job.running and at.session_state["minutes_job"] is job
         at.switch_page("pages/summary.py").run()
-        assert at.get("progress") and at.session_state["summary_version"] == version
+        assert at.get("progress") and at.session_state["minutes_version"] == version
         srv.latency = 0.0
         assert job.wait(30)
         at.switch_page("pages/upload.py").run().switch_page("pages/summary.py").run()
         no_crash(at)
         bodies = srv.chat_requests()
-    found = at.session_state["summary_run"]["result"]
-    assert found is not None and at.session_state["summary"] == found.markdown
+    found = at.session_state["minutes"].result
+    assert found is not None and minutes_text(at) == found.markdown
     assert len(bodies) == len(found.chunks) + 1  # nothing was sent twice
     assert all(b["messages"][0]["content"].startswith(PROMPT) for b in bodies)  # the prompt it started with
-    assert at.session_state["minutes_job"] is None and at.session_state["summary_version"] == version + 1
+    assert at.session_state["minutes_job"] is None and at.session_state["minutes_version"] == version + 1
     at.run().run()
-    assert at.session_state["summary_version"] == version + 1  # folded in once
+    assert at.session_state["minutes_version"] == version + 1  # folded in once
     assert any("발화 24개를 모두 읽고" in c for c in texts(at.caption))
 
 
@@ -264,7 +264,7 @@ def test_stop_keeps_what_was_written_and_says_it_is_unfinished():
     with FakeOpenAI(responder=minutes_responder, latency=0.2, stream_seconds=12.0) as srv:
         at = prepared(srv, chunk_tokens=None)  # one chunk: the one request is streamed, slowly
         at.button(key="b.summary_write").click().run()
-        job = at.session_state["minutes_job"]["job"]
+        job = at.session_state["minutes_job"]
         wait_until(lambda: "- " in job.snapshot().streamed)
         at.run()
         [box] = [m for m in texts(at.markdown) if m.startswith("## ")]
@@ -274,10 +274,10 @@ def test_stop_keeps_what_was_written_and_says_it_is_unfinished():
         at.run()
         no_crash(at)
         assert len(srv.chat_requests()) == 1
-    kept = at.session_state["summary"]
+    kept = minutes_text(at)
     assert kept == job.snapshot().streamed and box.startswith(kept) and citations(kept)
     assert any("끝까지 쓰지 못했습니다" in w for w in texts(at.warning)) and not texts(at.error)
-    assert at.session_state["summary_run"]["result"] is None and at.session_state["minutes_job"] is None
+    assert at.session_state["minutes"].result is None and at.session_state["minutes_job"] is None
     assert at.button(key="b.summary_write").label == "회의록 다시 쓰기"
 
 
@@ -285,13 +285,13 @@ def test_a_new_upload_stops_the_minutes_of_the_old_one_and_drops_them():
     with FakeOpenAI(responder=minutes_responder, latency=2.0) as srv:
         at = prepared(srv)
         at.button(key="b.summary_write").click().run()
-        job = at.session_state["minutes_job"]["job"]
+        job = at.session_state["minutes_job"]
         upload(at, "다른 회의.csv", MEETING.head(6).to_csv(index=False).encode("utf-8-sig"))
         assert job.wait(2) and job.snapshot().cancelled  # at once, on the Upload page: no request for a stale file
         assert at.session_state["minutes_job"] is None
         at.switch_page("pages/summary.py").run()
         no_crash(at)
         at.run()
-    assert at.session_state["minutes_job"] is None and at.session_state["summary"] == ""
-    assert at.session_state["summary_run"] is None and not at.get("progress")
+    assert at.session_state["minutes_job"] is None and minutes_text(at) == ""
+    assert at.session_state["minutes"] is None and not at.get("progress")
     assert at.button(key="b.summary_write").label == "회의록 쓰기"

@@ -63,7 +63,7 @@ def listed(at: AppTest) -> list[str]:
 
 def test_on_a_shared_server_each_session_sees_and_reopens_only_its_own_run(server, shared):
     anna, boris = ran(session(), server, "안나.csv"), ran(session(), server, "보리스.csv")
-    anna_id, boris_id = anna.session_state["run"]["id"], boris.session_state["run"]["id"]
+    anna_id, boris_id = anna.session_state["row_run"].run_id, boris.session_state["row_run"].run_id
     for at, mine in ((history(anna), "안나.csv"), (history(boris), "보리스.csv")):
         no_crash(at)
         assert listed(at) == [mine] and any(SESSION_ONLY in c for c in texts(at.caption))
@@ -75,7 +75,7 @@ def test_on_a_shared_server_each_session_sees_and_reopens_only_its_own_run(serve
     assert sorted(files) == [f"안나_정리된 발화_{anna_id}.csv", f"안나_정리된 발화_{anna_id}.xlsx"]
     anna.button(key="b.reopen").click().run()
     no_crash(anna)
-    assert anna.session_state["upload"]["name"] == "안나.csv" and anna.session_state["run"]["id"] == anna_id
+    assert anna.session_state["upload"].name == "안나.csv" and anna.session_state["row_run"].run_id == anna_id
     assert Store(default_store_path()).runs() == []  # neither run is the local user's
 
 
@@ -127,7 +127,7 @@ def test_a_cli_run_shows_in_the_history_of_a_one_person_app(tmp_path):
     assert listed(at) == ["어제.csv"] and any(THIS_COMPUTER in c for c in texts(at.caption))
     at.button(key="b.reopen").click().run()
     no_crash(at)
-    assert at.session_state["upload"]["name"] == "어제.csv" and len(at.session_state["run"]["results"]) == 4
+    assert at.session_state["upload"].name == "어제.csv" and len(at.session_state["row_run"].results) == 4
 
 
 def test_a_logged_in_account_finds_its_runs_in_a_later_session_and_no_one_else_does(server, shared):
@@ -148,11 +148,11 @@ def reopen_by_id(run_id: int) -> None:
     """An app script asking to reopen (then resume) run `run_id` directly, and showing what happened."""
     import streamlit as st
 
-    from ui import reopen
     from ui import state as S
+    from ui.rows import reopen
 
     S.init("ko")
-    st.write(f"reopened={reopen.reopen(run_id)} resumed={reopen.resume(run_id)} run={S.get(S.RUN) is not None}")
+    st.write(f"reopened={reopen.reopen(run_id)} resumed={reopen.resume(run_id)} run={S.row_run() is not None}")
 
 
 def test_a_run_of_another_owner_cannot_be_reopened_or_resumed_by_its_number(monkeypatch):
@@ -164,4 +164,4 @@ def test_a_run_of_another_owner_cannot_be_reopened_or_resumed_by_its_number(monk
     monkeypatch.delenv("TRANSCRIPT_STUDIO_SHARED")
     at = AppTest.from_function(reopen_by_id, args=(run_id,), default_timeout=60).run()
     assert texts(at.markdown) == ["reopened=True resumed=True run=True"]
-    assert at.session_state["job"]["job"].wait(30)  # the resume asks for the three rows left
+    assert at.session_state["row_job"].wait(30)  # the resume asks for the three rows left

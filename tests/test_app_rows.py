@@ -139,7 +139,7 @@ def test_stop_keeps_what_finished(server):
     at = connect(loaded(cp949_csv(rows)), server.base_url)
     at.number_input(key="w.concurrency").set_value(1).run()
     at.button(key="b.run").click().run()
-    job = at.session_state["job"]["job"]
+    job = at.session_state["row_job"]
     wait_until(lambda: job.snapshot().done == 2 and server.in_flight == 1)
     at.run()
     assert at.get("progress") and at.button(key="b.stop")
@@ -240,4 +240,4 @@ def test_a_task_the_offline_engine_cannot_do_is_refused_in_plain_words(monkeypat
     at.button(key="b.run").click().run()
     no_crash(at)
     assert any("언어 모델이 있어야 합니다" in e for e in texts(at.error))
-    assert at.session_state["job"] is None and at.session_state["table"] is not None
+    assert at.session_state["row_job"] is None and at.session_state["table"] is not None

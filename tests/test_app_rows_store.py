@@ -27,7 +27,7 @@ OUT = "정리된 발화"
 
 def stored(at) -> tuple[Store, int]:
     """The run store this test's app writes to, and the id of the run the page shows."""
-    return Store(default_store_path()), at.session_state["run"]["id"]
+    return Store(default_store_path()), at.session_state["row_run"].run_id
 
 
 def test_the_quote_before_run_is_core_quote_and_stored_answers_are_not_asked_again(at, server):
@@ -59,7 +59,7 @@ def test_every_answer_is_in_the_store_as_it_arrives_and_hand_edits_are_saved(ser
     at.number_input(key="w.concurrency").set_value(1).run()
     at.button(key="b.run").click().run()
     store, run_id = stored(at)
-    job = at.session_state["job"]["job"]
+    job = at.session_state["row_job"]
     wait_until(lambda: len(store.results(run_id)) >= 2)
     assert job.running and store.run(run_id).rows == 4
     assert [r.output for r in store.results(run_id)][:2] == [echo(t) for t in UTTERANCES[TEXT][:2]]
@@ -147,4 +147,4 @@ def test_packing_from_the_sidebar_sends_two_rows_a_request_and_the_quote_says_so
     assert len(bodies) == 2 and all(b["response_format"]["type"] == "json_schema" for b in bodies)
     assert results(at)[OUT].tolist() == [f"ECHO: <data>{t}</data>" for t in UTTERANCES[TEXT]]
     store = Store(default_store_path())
-    assert store.run(at.session_state["run"]["id"]).params["pack"] == 2
+    assert store.run(at.session_state["row_run"].run_id).params["pack"] == 2

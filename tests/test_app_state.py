@@ -78,7 +78,7 @@ def test_settings_prompt_upload_and_results_survive_page_switches():
         body = srv.chat_requests()[0]
         assert (body["model"], body["temperature"], body["max_tokens"]) == ("gpt-4.1-mini", 0.7, 300)
         assert {r.auth_key for r in srv.requests} == {"sk-session-key"}
-        params = Store(default_store_path()).run(at.session_state["run"]["id"]).params
+        params = Store(default_store_path()).run(at.session_state["row_run"].run_id).params
         assert (params["rpm"], params["budget"], params["pack"]) == (6000, 5.0, 1)  # the run used them
 
 
@@ -105,14 +105,14 @@ def test_two_sessions_never_see_each_others_key_file_or_results():
         wait_for_run(one)
         two = new_app()
         assert two.text_input(key="w.api_key").value == ""
-        assert two.session_state["table"] is None and two.session_state["run"] is None
+        assert two.session_state["table"] is None and two.session_state["row_run"] is None
         assert texts(two.info) and not two.dataframe
         other = UTTERANCES.assign(**{TEXT: ["둘째 사용자의 발화"] * 4})
         upload(two, "둘째.csv", cp949_csv(other))
         two.switch_page("pages/rows.py").run()
-        assert not two.data_editor and two.session_state["run"] is None
+        assert not two.data_editor and two.session_state["row_run"] is None
         one.run()
-        assert one.session_state["upload"]["name"] == "첫째.csv"
+        assert one.session_state["upload"].name == "첫째.csv"
         assert one.data_editor[0].value[TEXT].tolist() == UTTERANCES[TEXT].tolist()
         assert one.text_input(key="w.api_key").value == "sk-first-user"
 

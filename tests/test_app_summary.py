@@ -9,7 +9,18 @@ import pytest
 
 from core.engines.factory import ENGINES
 from core.jobs.minutes import MinutesJob
-from tests.app_support import TEXT, UTTERANCES, connect, cp949_csv, downloads, new_app, no_crash, texts, upload
+from tests.app_support import (
+    TEXT,
+    UTTERANCES,
+    connect,
+    cp949_csv,
+    downloads,
+    minutes_text,
+    new_app,
+    no_crash,
+    texts,
+    upload,
+)
 from testserver.minutes import data_of, minutes_responder
 from testserver.server import FakeOpenAI
 
@@ -40,9 +51,9 @@ def deltas(monkeypatch):
 def write(at):
     """Click the write button, wait for the minutes written in the background, rerun so the page shows them."""
     at.button(key="b.summary_write").click().run()
-    held = at.session_state["minutes_job"]
-    if held is not None:
-        assert held["job"].wait(30), "the minutes were not written in time"
+    job = at.session_state["minutes_job"]
+    if job is not None:
+        assert job.wait(30), "the minutes were not written in time"
     return at.run()
 
 
@@ -58,16 +69,16 @@ def test_minutes_are_streamed_onto_the_page_kept_and_editable(deltas):
     assert body["stream"] is True and body["messages"][0]["content"].startswith(PROMPT)
     sent = data_of(body["messages"])
     assert all(f"{s}: {t}" in sent for s, t in zip(UTTERANCES["화자"], UTTERANCES[TEXT]))
-    minutes = at.session_state["summary"]
+    minutes = minutes_text(at)
     assert len(deltas) > 3 and "".join(deltas) == minutes  # whole items reached the page as they were written
     assert "## 요약" in minutes and BULLET.search(minutes)
     assert any("## 할 일" in m for m in texts(at.markdown))
     assert {m.label for m in at.metric} >= {"요청 수", "사용한 토큰", "출력 토큰", "걸린 시간"}
     assert any("발화 4개를 모두 읽고" in c for c in texts(at.caption))
-    editor = at.text_area(key=f"w.summary.{at.session_state['summary_version']}")
+    editor = at.text_area(key=f"w.summary.{at.session_state['minutes_version']}")
     editor.input(minutes + "\n## 메모\n- 예산 [#4]").run()
     at.switch_page("pages/upload.py").run().switch_page("pages/summary.py").run()
-    assert at.session_state["summary"].endswith("- 예산 [#4]")
+    assert minutes_text(at).endswith("- 예산 [#4]")
     assert any(e.label.startswith("메모 — 항목 1개") for e in at.expander)  # the sources follow the edited text
 
 
@@ -75,7 +86,7 @@ def test_downloads_hold_the_edited_minutes_and_the_structured_result():
     with FakeOpenAI(responder=minutes_responder) as srv:
         at = connect(on_summary(), srv.base_url)
         write(at)
-        editor = at.text_area(key=f"w.summary.{at.session_state['summary_version']}")
+        editor = at.text_area(key=f"w.summary.{at.session_state['minutes_version']}")
         with downloads() as files:
             editor.input("## 요약\n**고친** 회의록 [#2]").run()
     md, md_mime = files["회의_회의록.md"]
@@ -103,7 +114,7 @@ def test_an_unreachable_endpoint_reads_plainly_and_keeps_the_table():
     no_crash(at)
     assert any("서버에 연결할 수 없습니다" in e for e in texts(at.error))
     assert at.session_state["table"].df[TEXT].tolist() == UTTERANCES[TEXT].tolist()
-    assert at.session_state["summary"] == "" and at.session_state["summary_run"] is None
+    assert minutes_text(at) == "" and at.session_state["minutes"] is None
 
 
 def test_a_refused_key_reads_plainly_in_english():
@@ -132,15 +143,15 @@ def test_with_no_key_the_offline_engine_gives_an_extractive_summary_and_says_so(
     at.number_input(key="w.summary_sentences").set_value(1).run()
     at.button(key="b.summary_write").click().run()
     no_crash(at)
-    one = at.session_state["summary"]
+    one = minutes_text(at)
     assert len(summary_bullets(one)) == 1 and "## 키워드" in one
     assert all(re.search(r"\[#[1-4]\]$", b) for b in summary_bullets(one))  # each sentence with its row
     assert any("발췌 요약" in c for c in texts(at.caption))  # the result is labelled for what it is
     assert not at.data_editor and not [d for d in at.download_button if d.key == "d.json"]  # no pretend minutes
-    assert at.session_state["summary_run"]["result"] is None and at.session_state["actions"] is None
+    assert at.session_state["minutes"].result is None and at.session_state["actions"] is None
     at.number_input(key="w.summary_sentences").set_value(3).run()
     at.button(key="b.summary_write").click().run()
-    three = summary_bullets(at.session_state["summary"])
+    three = summary_bullets(minutes_text(at))
     assert len(three) == 3 and at.button(key="b.summary_write").label == "발췌 요약 다시 만들기"
     said = dict(zip(range(1, 5), UTTERANCES[TEXT]))
     for bullet in three:

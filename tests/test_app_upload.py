@@ -90,7 +90,7 @@ def test_the_sample_button_loads_a_sample_file():
     at.selectbox(key="w.sample").set_value(target).run()
     at.button(key="b.sample").click().run()
     no_crash(at)
-    assert at.session_state["upload"]["name"] == target
+    assert at.session_state["upload"].name == target
     assert len(at.session_state["table"].df) > 0 and at.dataframe
 
 

@@ -38,10 +38,10 @@ def test_the_upload_page_says_why_and_keeps_the_table(session, case):
     no_crash(at)
     shown = texts(at.error)
     assert len(shown) == 1 and shown[0].startswith("파일을 읽을 수 없습니다") and "Traceback" not in shown[0]
-    assert at.session_state["table"] is before and at.session_state["upload"]["name"] == "발화.csv"
+    assert at.session_state["table"] is before and at.session_state["upload"].name == "발화.csv"
 
 
 def test_after_every_bad_file_a_good_one_still_loads(session):
     at = upload(session, "다시.csv", cp949_csv())
     no_crash(at)
-    assert not at.error and at.session_state["upload"]["name"] == "다시.csv"
+    assert not at.error and at.session_state["upload"].name == "다시.csv"

@@ -3,8 +3,8 @@
 import pandas as pd
 
 from core.rows.results import RowResult
+from ui.rows.table import SELECT, fingerprint, fold, label_counts, results_table, with_select
 from ui.summary import plain_text
-from ui.table import SELECT, fingerprint, fold, frame, label_counts, with_select
 
 DF = pd.DataFrame({"화자": ["가", "나", "다"], "발화": ["하나", "둘", "셋"]})
 
@@ -22,9 +22,9 @@ def test_fold_keeps_output_edits_and_ticks_and_ignores_other_columns():
     assert edits == {0: "", 1: "고침"}
 
 
-def test_frame_puts_hand_edits_over_answers_and_reasons_over_errors():
+def test_results_table_puts_hand_edits_over_answers_and_reasons_over_errors():
     results = [RowResult(0, "답0", "ok"), RowResult(1, "", "failed", "raw error"), RowResult(2, "답2", "ok")]
-    out = frame(DF, results, "답", {2: "손으로", 7: "범위 밖"}, {1: "읽기 쉬운 이유"})
+    out = results_table(DF, results, "답", {2: "손으로", 7: "범위 밖"}, {1: "읽기 쉬운 이유"})
     assert out.columns.tolist() == ["화자", "발화", "답", "status", "error"]
     assert out["답"].tolist() == ["답0", "", "손으로"]
     assert out["error"].tolist() == ["", "읽기 쉬운 이유", ""]

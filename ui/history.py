@@ -13,24 +13,25 @@ from core.jobs.rows import interrupted, unanswered
 from core.rows.results import results_frame
 from core.rows.tasks import load_tasks
 from core.store import RunInfo
-from ui import config, reopen
-from ui import run as runs
 from ui import state as S
 from ui.i18n import t, task_title
-from ui.rows import money
-from ui.table import fingerprint
+from ui.owner import owner, owner_kind
+from ui.rows import reopen, runs
+from ui.rows.quote import money
+from ui.rows.table import fingerprint
+from ui.store import store
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def listing() -> list[RunInfo]:
     """This session's owner's runs in the store, newest first."""
-    return config.store().runs(owner=config.owner())
+    return store().runs(owner=owner())
 
 
 def whose() -> None:
     """One line saying whose runs are listed, with how a shared server keeps people apart."""
-    st.caption(t(f"history.owner_{config.owner_kind()}"), help=t("history.owner_help"))
+    st.caption(t(f"history.owner_{owner_kind()}"), help=t("history.owner_help"))
 
 
 def cost(info: RunInfo) -> float | None:
@@ -48,7 +49,7 @@ def _task(name: str) -> str:
 
 def overview(infos: list[RunInfo]) -> None:
     """One line per run: when, file, task, model, how the rows ended, tokens, cost and whether it finished."""
-    cut_short = {r.id for r in interrupted(config.store(), limit=len(infos), owner=config.owner())}
+    cut_short = {r.id for r in interrupted(store(), limit=len(infos), owner=owner())}
     table = pd.DataFrame(
         {
             t("history.c_id"): [r.id for r in infos],
@@ -80,7 +81,7 @@ def picker(infos: list[RunInfo]) -> RunInfo:
 def open_buttons(info: RunInfo) -> None:
     """Reopen the run on the Rows page, or resume it when rows are still without an answer."""
     busy = runs.running()
-    missing = bool(unanswered(config.store(), info.id, info.rows))
+    missing = bool(unanswered(store(), info.id, info.rows))
     left, right = st.columns(2)
     if left.button(
         t("history.reopen"), icon="🧾", key="b.reopen", disabled=busy, width="stretch", help=t("history.reopen_help")
@@ -101,8 +102,8 @@ def open_buttons(info: RunInfo) -> None:
 
 def downloads(info: RunInfo) -> None:
     """The run's table again: input columns, the answers (hand edits included), status and error."""
-    store = config.store()
-    table = results_frame(store.run_input(info.id, owner=config.owner()), store.results(info.id), info.output_column)
+    held = store()
+    table = results_frame(held.run_input(info.id, owner=owner()), held.results(info.id), info.output_column)
     key = (info.id, fingerprint(table))
     stem = f"{Path(info.file_name).stem}_{info.output_column}_{info.id}"
     left, right = st.columns(2)
@@ -130,8 +131,8 @@ def downloads(info: RunInfo) -> None:
 
 def delete(info: RunInfo) -> None:
     """Delete, after a second click that names the run; answers stay stored, so running it again is free."""
-    shown = S.get(S.RUN)
-    live = runs.running() and shown is not None and shown["id"] == info.id
+    shown = S.row_run()
+    live = runs.running() and shown is not None and shown.run_id == info.id
     if S.get(S.CONFIRM_DELETE) != info.id:
         st.button(
             t("history.delete"),
@@ -153,9 +154,9 @@ def delete(info: RunInfo) -> None:
 
 
 def _forget(run_id: int) -> None:
-    config.store().delete_run(run_id, owner=config.owner())
-    shown = S.get(S.RUN)
-    if shown is not None and shown["id"] == run_id:  # the results shown here belonged to it: they go too
+    store().delete_run(run_id, owner=owner())
+    shown = S.row_run()
+    if shown is not None and shown.run_id == run_id:  # the results shown here belonged to it: they go too
         runs.clear()
     S.put(S.CONFIRM_DELETE, None)
     S.put(S.HISTORY_RUN, None)

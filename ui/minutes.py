@@ -13,10 +13,11 @@ from core.loaders import Table
 from core.minutes.chunking import chunk_transcript, default_chunk_tokens
 from core.minutes.mapreduce import MinutesResult, minutes_settings
 from core.store import Store
-from ui import config, prompts, summary
+from ui import prompts, settings, summary
 from ui import state as S
 from ui.errors import capture
 from ui.i18n import t
+from ui.store import store
 
 MIN_CHUNK, MAX_CHUNK = 50, 1_000_000
 CURSOR = "▌"
@@ -26,7 +27,7 @@ STOP_WAIT = 2.0  # seconds Stop waits for the job to wind down, so the page fold
 
 def model() -> str:
     """The model the minutes are sized and written for."""
-    return config.model_settings().model
+    return settings.model_settings().model
 
 
 def budget() -> int:
@@ -36,7 +37,7 @@ def budget() -> int:
 
 def chunk_count(table: Table) -> int:
     """How many chunks the transcript makes at the size in use (kept while nothing it depends on changes)."""
-    key = (S.get(S.UPLOAD)["id"], S.get(S.TEXT_COL), S.get(S.SPEAKER_COL), model(), budget())
+    key = (S.upload().id, S.get(S.TEXT_COL), S.get(S.SPEAKER_COL), model(), budget())
     return S.memo(
         "minutes_chunks",
         key,
@@ -52,7 +53,7 @@ def chunk_count(table: Table) -> int:
     )
 
 
-def settings(table: Table) -> None:
+def chunk_settings(table: Table) -> None:
     """The chunk size (empty: the model's default, shown) and how many chunks that makes."""
     default = default_chunk_tokens(model())
     st.number_input(
@@ -77,16 +78,17 @@ def settings(table: Table) -> None:
 def start(table: Table) -> None:
     """Start writing the minutes in the background, for the table loaded now; a setup problem becomes the error."""
     stop()
-    S.put(S.SUMMARY_ERROR, None)
+    S.put(S.MINUTES_ERROR, None)
     try:
-        chosen = minutes_settings(config.model_settings())
+        chosen = minutes_settings(settings.model_settings())
         # The same pacing, budget and store as row runs; a rewrite asks afresh instead of reading back the stored text.
-        options = config.run_options(reuse_answers=not S.get(S.SUMMARY))
+        written = summary.current()
+        options = settings.run_options(reuse_answers=written is None or not written.text)
         # Its own connection: the job writes from its thread while this session's pages read and write theirs.
-        store = Store(config.store().path)
-        engine = build_engine(chosen, config.engine_choice()[0], prompts.SUMMARY_TASK, options, store, owns_store=True)
+        own = Store(store().path)
+        engine = build_engine(chosen, settings.engine_choice()[0], prompts.SUMMARY_TASK, options, own, owns_store=True)
     except Exception as exc:
-        S.put(S.SUMMARY_ERROR, capture(exc))
+        S.put(S.MINUTES_ERROR, capture(exc))
         return
     job = MinutesJob(
         table.df,
@@ -98,34 +100,25 @@ def start(table: Table) -> None:
         chunk_tokens=S.get(S.CHUNK_TOKENS),
         concurrency=chosen.concurrency,
     )
-    S.put(S.MINUTES_JOB, {"job": job.start(), "upload": S.get(S.UPLOAD)["id"]})
+    S.put(S.MINUTES_JOB, job.start())
 
 
-def _job() -> MinutesJob | None:
-    """The job writing minutes of the table loaded now; one started for an earlier upload is stopped and dropped."""
-    held, upload = S.get(S.MINUTES_JOB), S.get(S.UPLOAD)
-    if held is None:
-        return None
-    if upload is None or held["upload"] != upload["id"]:  # its minutes would describe another file
-        held["job"].cancel()
+def forget() -> None:
+    """Stop at once and drop the job writing minutes (a new table is loaded: they would describe another file)."""
+    job = S.minutes_job()
+    if job is not None:
+        job.cancel()
         S.put(S.MINUTES_JOB, None)
-        return None
-    return held["job"]
-
-
-def forget_stale() -> None:
-    """Stop at once a job writing minutes of a file that is no longer loaded (after an upload or a reopen)."""
-    _job()
 
 
 def pending() -> bool:
     """Whether minutes were started for this table and not yet folded in (they may have just ended)."""
-    return _job() is not None
+    return S.minutes_job() is not None
 
 
 def stop() -> None:
     """Stop the minutes being written (the Stop button); what was written so far is kept."""
-    job = _job()
+    job = S.minutes_job()
     if job is not None:
         job.cancel()
         job.wait(STOP_WAIT)
@@ -133,13 +126,13 @@ def stop() -> None:
 
 def collect() -> bool:
     """Fold minutes that have ended into the page, once: the result, else the text written so far, and any error."""
-    job = _job()
+    job = S.minutes_job()
     if job is None or job.running:
         return False
     S.put(S.MINUTES_JOB, None)
     snap = job.snapshot()
     if snap.error is not None:
-        S.put(S.SUMMARY_ERROR, capture(snap.error))
+        S.put(S.MINUTES_ERROR, capture(snap.error))
     _keep(snap.result, snap.streamed, snap.seconds)
     return True
 
@@ -152,7 +145,7 @@ def stage_text(snap: MinutesSnapshot) -> str:
 @st.fragment(run_every=LIVE_EVERY)
 def live() -> None:
     """Progress, the Markdown as written and Stop; redrawn on its own, folds the minutes in when they end."""
-    job = _job()
+    job = S.minutes_job()
     if job is None or not job.running:
         collect()
         st.rerun()

@@ -8,7 +8,7 @@ from core.engines.factory import make_engine
 from core.engines.protocol import Completion
 from core.jobs.rows import stream_sync
 from core.rows.tasks import get_task
-from ui import config, prompts, summary
+from ui import prompts, settings, summary
 from ui import state as S
 from ui.errors import capture
 from ui.i18n import t
@@ -16,7 +16,7 @@ from ui.i18n import t
 MAX_SENTENCES = 60
 
 
-def settings() -> None:
+def length_settings() -> None:
     """What the offline engine does (and does not), and how many sentences it picks (empty: automatic)."""
     st.info(t("minutes.offline_label"), icon="📝")
     st.number_input(
@@ -33,14 +33,14 @@ def settings() -> None:
 
 def write(text: str) -> None:
     """Stream the extractive summary onto the page, then keep it."""
-    S.put(S.SUMMARY_ERROR, None)
+    S.put(S.MINUTES_ERROR, None)
     template = get_task(prompts.SUMMARY_TASK).build(system=prompts.system_text(prompts.SUMMARY_TASK))
     try:
         engine = make_engine(
-            config.model_settings(), "offline", task=prompts.SUMMARY_TASK, sentences=S.get(S.SENTENCES)
+            settings.model_settings(), "offline", task=prompts.SUMMARY_TASK, sentences=S.get(S.SENTENCES)
         )
     except Exception as exc:
-        S.put(S.SUMMARY_ERROR, capture(exc))
+        S.put(S.MINUTES_ERROR, capture(exc))
         return
     parts: list[str] = []
     usage: list[Completion] = []
@@ -48,7 +48,7 @@ def write(text: str) -> None:
         with st.container(border=True):
             st.write_stream(stream_sync(text, template, engine, parts, on_usage=usage.append), cursor="▌")
     except Exception as exc:
-        S.put(S.SUMMARY_ERROR, capture(exc))
+        S.put(S.MINUTES_ERROR, capture(exc))
     finally:  # also when the user stops the script mid-stream: what was written is kept
         if parts:
             summary.keep(summary.EXTRACT, "".join(parts), usage[-1] if usage else None)

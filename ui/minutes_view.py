@@ -23,16 +23,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def result(table: Table) -> None:
     """The summary made from this table, if any: how complete it is, the text, sources, action items, downloads."""
-    run = summary.current()
-    if run is None:
+    made = summary.current()
+    if made is None:
         return
-    found: MinutesResult | None = run["result"]
+    found = made.result
     key = fold_actions() if found is not None else ""
-    status(run["kind"], found)
-    summary.metrics(S.get(S.SUMMARY_USAGE), found.requests if found is not None else None)
-    with summary.text_tabs():
-        sources_view(table)
-    summary.downloads(S.get(S.SUMMARY), structured(found) if found is not None else None)
+    status(made.kind, found)
+    summary.metrics(made.usage, found.requests if found is not None else None)
+    with summary.text_tabs(made):
+        sources_view(table, made.text)
+    summary.downloads(made.text, structured(found, made.text) if found is not None else None)
     if found is not None:
         actions(key)
 
@@ -80,10 +80,10 @@ def coverage(found: MinutesResult) -> None:
         st.caption(t("minutes.dropped", n=found.dropped))
 
 
-def sources_view(table: Table) -> None:
+def sources_view(table: Table, text: str) -> None:
     """For each section, the utterances its points cite, taken from the table (follows the edited text)."""
     st.caption(t("minutes.sources_help"))
-    groups = by_section(citations(S.get(S.SUMMARY)))
+    groups = by_section(citations(text))
     if not groups:
         st.info(t("minutes.sources_none"))
         return
@@ -181,7 +181,7 @@ def actions(key: str) -> None:
     )
 
 
-def structured(found: MinutesResult) -> bytes:
+def structured(found: MinutesResult, text: str) -> bytes:
     """The structured result as JSON, with the text and action items as the user edited them."""
-    edited = {"markdown": S.get(S.SUMMARY), "action_items": S.get(S.ACTIONS).to_dict(orient="records")}
+    edited = {"markdown": text, "action_items": S.get(S.ACTIONS).to_dict(orient="records")}
     return json.dumps(found.as_dict() | {"edited": edited}, ensure_ascii=False, indent=2).encode("utf-8")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import config, sidebar
-from ui import run as runs
+from ui import settings, sidebar
 from ui import state as S
 from ui.errors import show
 from ui.i18n import browser_lang, has, t
+from ui.rows import runs
 
 
 def frame(page: str, task: str | None = None) -> None:
@@ -28,7 +28,7 @@ def frame(page: str, task: str | None = None) -> None:
 def engine_notice() -> None:
     """A banner when the core chose the engine for the user (e.g. offline, with no key)."""
     try:
-        engine, notice = config.engine_choice()
+        engine, notice = settings.engine_choice()
     except Exception as exc:  # a bad engine name: say so, the page still works
         show(exc)
         return

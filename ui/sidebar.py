@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.engines.factory import ENGINES
-from ui import config, prompts
-from ui import run as runs
+from ui import prompts, settings
 from ui import state as S
 from ui.i18n import LANGS, t, task_title
+from ui.rows import runs
 
 MAX_TOKENS_LIMIT = 128_000
 MAX_CONCURRENCY = 64
@@ -103,7 +103,7 @@ def throughput() -> None:
 
 def connection() -> None:
     """API key (this session only), base URL and engine."""
-    source = config.key_source()
+    source = settings.key_source()
     with st.expander(t("sidebar.connection"), expanded=source == "none" and not S.get(S.BASE_URL)):
         st.text_input(
             t("sidebar.api_key"),
@@ -119,10 +119,10 @@ def connection() -> None:
             help=t("sidebar.base_url_help"),
             **S.bind_key(S.BASE_URL),
         )
-        names = {config.AUTO: t("sidebar.engine_auto")}  # looked up now: format_func may run outside this run
+        names = {settings.AUTO: t("sidebar.engine_auto")}  # looked up now: format_func may run outside this run
         st.selectbox(
             t("sidebar.engine"),
-            [config.AUTO, *ENGINES],
+            [settings.AUTO, *ENGINES],
             format_func=lambda name: names.get(name, name),
             help=t("sidebar.engine_help"),
             **S.bind_key(S.ENGINE),

@@ -7,18 +7,70 @@ anything that must last lives under a plain key below; widgets are bound to it w
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from core.settings import ModelSettings
+
+if TYPE_CHECKING:
+    from core.engines.protocol import Completion
+    from core.jobs.minutes import MinutesJob
+    from core.jobs.rows import JobSnapshot, RowJob
+    from core.minutes.mapreduce import MinutesResult
+    from core.rows.results import RowResult
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The file behind the session's table: its name, its bytes (to read another sheet) and an id new on every load."""
+
+    name: str
+    data: bytes
+    id: str
+
+
+@dataclass
+class RowRun:
+    """The run the Rows page shows: its id in the run store, what it answers and how, and the results so far."""
+
+    run_id: int | None
+    task: str | None  # a preset's name, None for a custom template
+    output_column: str
+    labels: tuple[str, ...]
+    model: str
+    engine: str  # "openai" | "offline"
+    results: dict[int, RowResult] = field(default_factory=dict)  # row -> result, of every job folded in
+    failure_kinds: dict[int, str] = field(default_factory=dict)  # row -> why it failed (core.engines error kinds)
+    budget: float = 0.0  # USD cap of the last job folded in, as its message says (0: none)
+
+
+@dataclass(frozen=True)
+class RunMessage:
+    """How the last Run or re-run went: it could not start (error), or it finished (snapshot)."""
+
+    error: BaseException | None = None
+    snapshot: JobSnapshot | None = None
+
+
+@dataclass
+class Minutes:
+    """What the Minutes page holds for one upload: the text as written then edited, how it was made, the result."""
+
+    upload_id: str
+    kind: str  # "minutes" (map-reduce by a model) | "extract" (the offline engine's extractive summary)
+    text: str
+    usage: Completion | None = None  # tokens and seconds of the writing, when known
+    result: MinutesResult | None = None  # the structured minutes; None for an extract or a partial text
+
 
 # The UI
 LANG = "lang"  # "ko" | "en"
 PAGE = "page"  # the page drawn by the last full run
 NEW_PAGE = "new_page"  # True during the first run on a page (its widgets are new to the browser)
 # The upload
-UPLOAD = "upload"  # {"name", "data", "id" (new on every load)} of the table's file, or None
+UPLOAD = "upload"  # Upload of the table's file, or None
 UPLOAD_SEEN = "upload_seen"  # token of the last uploader file handled (so a rerun does not re-parse it)
 UPLOAD_ERROR = "upload_error"  # the exception of the last file that could not be read, or None
 TABLE = "table"  # core.loaders.Table or None
@@ -41,27 +93,24 @@ RPM, TPM = "rpm", "tpm"  # requests / tokens per minute to pace under
 BUDGET = "budget"  # USD: requests past it are not sent
 PACK = "pack"  # rows per request (1: one row each)
 # Row runs
-JOB = "job"  # {"job": RowJob, "only": rows or None} or None
-RUN = "run"  # see ui.run.new_run: store id, task, output column, labels, results, kinds, budget
+ROW_JOB = "row_job"  # core.jobs.rows.RowJob started and not yet folded into ROW_RUN, or None
+ROW_RUN = "row_run"  # RowRun: the run the Rows page shows, or None
 EDITS = "edits"  # row -> the output text the user typed (also saved in the store)
 REPLACE_EDITS = "replace_edits"  # True: re-runs may overwrite hand-edited rows
 SELECTED = "selected"  # rows ticked for a re-run
 EDITOR_VERSION = "editor_version"  # bumped when results change underneath the editor (resets its widget)
-RUN_MESSAGE = "run_message"  # ("error", exception) or ("finished", JobSnapshot): how the last run went
+RUN_MESSAGE = "run_message"  # RunMessage of the last Run or re-run, or None
 MEMO = "memo"  # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
 STORE = "store"  # this session's connection to the run store (core.store.Store), opened on first use
 # The history
 HISTORY_RUN = "history_run"  # the run id picked on the History page, or None
 CONFIRM_DELETE = "confirm_delete"  # the run id waiting for "yes, delete", or None
 OWNER = "owner"  # "session:<uuid>": whose runs these are on a shared server without login, or None
-# The summary
-SUMMARY = "summary"  # the minutes text (as streamed, then as edited)
-SUMMARY_VERSION = "summary_version"
-SUMMARY_USAGE = "summary_usage"  # core.engines.protocol.Completion of the last summary, or None
-SUMMARY_ERROR = "summary_error"  # the exception of the last failed attempt, or None
-SUMMARY_RUN = "summary_run"  # {"upload": id, "kind": "minutes" | "extract", "result": MinutesResult or None}
-# behind what SUMMARY holds, or None
-MINUTES_JOB = "minutes_job"  # {"job": core.jobs.minutes.MinutesJob, "upload": id} while minutes are written
+# The minutes
+MINUTES = "minutes"  # Minutes last written (of this upload or an earlier one), or None
+MINUTES_VERSION = "minutes_version"  # bumped when MINUTES changes underneath its editor
+MINUTES_ERROR = "minutes_error"  # the exception of the last failed attempt, or None
+MINUTES_JOB = "minutes_job"  # core.jobs.minutes.MinutesJob writing minutes of this upload, or None
 ACTIONS = "actions"  # the minutes' action items as edited (DataFrame), or None
 ACTIONS_VERSION = "actions_version"  # bumped when edits are folded in (the editor starts fresh)
 CHUNK_TOKENS = "chunk_tokens"  # minutes chunk size in tokens, or None for the model's default
@@ -99,8 +148,8 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     TPM: lambda: 0,
     BUDGET: lambda: 0.0,
     PACK: lambda: 1,
-    JOB: lambda: None,
-    RUN: lambda: None,
+    ROW_JOB: lambda: None,
+    ROW_RUN: lambda: None,
     EDITS: dict,
     REPLACE_EDITS: lambda: False,
     SELECTED: set,
@@ -111,11 +160,9 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     HISTORY_RUN: lambda: None,
     CONFIRM_DELETE: lambda: None,
     OWNER: lambda: None,
-    SUMMARY: lambda: "",
-    SUMMARY_VERSION: lambda: 0,
-    SUMMARY_USAGE: lambda: None,
-    SUMMARY_ERROR: lambda: None,
-    SUMMARY_RUN: lambda: None,
+    MINUTES: lambda: None,
+    MINUTES_VERSION: lambda: 0,
+    MINUTES_ERROR: lambda: None,
     MINUTES_JOB: lambda: None,
     ACTIONS: lambda: None,
     ACTIONS_VERSION: lambda: 0,
@@ -137,6 +184,31 @@ def init(lang: str) -> None:
 def get(key: str) -> Any:
     """The value under a plain state key."""
     return st.session_state[key]
+
+
+def upload() -> Upload | None:
+    """The file behind the session's table."""
+    return st.session_state[UPLOAD]
+
+
+def row_run() -> RowRun | None:
+    """The run the Rows page shows."""
+    return st.session_state[ROW_RUN]
+
+
+def row_job() -> RowJob | None:
+    """The row job started and not yet folded into the run shown."""
+    return st.session_state[ROW_JOB]
+
+
+def minutes() -> Minutes | None:
+    """The minutes last written, of whichever upload."""
+    return st.session_state[MINUTES]
+
+
+def minutes_job() -> MinutesJob | None:
+    """The job writing minutes of the table loaded now."""
+    return st.session_state[MINUTES_JOB]
 
 
 def put(key: str, value: Any) -> None:

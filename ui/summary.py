@@ -11,18 +11,20 @@ import streamlit as st
 from core.engines.protocol import Completion
 from core.engines.tokens import count_text
 from core.loaders import Table
+from core.minutes.mapreduce import MinutesResult
 from core.minutes.transcript import transcript_text
-from ui import config
+from ui import settings
 from ui import state as S
 from ui.errors import show
 from ui.i18n import has, t
+from ui.state import Minutes
 
 MINUTES, EXTRACT = "minutes", "extract"  # map-reduce minutes by a model; the offline engine's extractive summary
 
 
 def transcript(table: Table) -> str:
     """The whole transcript, one "#row [time] speaker: text" line per utterance."""
-    key = (S.get(S.UPLOAD)["id"], S.get(S.TEXT_COL), S.get(S.SPEAKER_COL))
+    key = (S.upload().id, S.get(S.TEXT_COL), S.get(S.SPEAKER_COL))
     return S.memo("transcript", key, lambda: transcript_text(table.df, S.get(S.TEXT_COL), S.get(S.SPEAKER_COL)))
 
 
@@ -42,7 +44,7 @@ def facts(text: str) -> None:
 def offline() -> bool:
     """Whether the offline engine writes here (no key: the core chose it, or the user asked for it)."""
     try:
-        return config.engine_choice()[0] == "offline"
+        return settings.engine_choice()[0] == "offline"
     except Exception:  # a bad engine name is shown by the page frame; writing then reports it again
         return False
 
@@ -50,26 +52,30 @@ def offline() -> bool:
 def write_button(text: str, kind: str) -> bool:
     """The button that starts writing (minutes, or the offline engine's extractive summary)."""
     made = current()
-    again = made is not None and made["kind"] == kind
+    again = made is not None and made.kind == kind
     labels = {MINUTES: ("summary.write", "summary.rewrite"), EXTRACT: ("minutes.extract", "minutes.reextract")}
     return st.button(t(labels[kind][again]), type="primary", icon="✍️", key="b.summary_write", disabled=not text.strip())
 
 
-def keep(kind: str, markdown: str, usage: Completion | None, result: Any = None) -> None:
-    """Make this the page's summary (the text, how it was made, the structured result), fresh editors."""
-    S.put(S.SUMMARY, markdown)
-    S.put(S.SUMMARY_USAGE, usage)
-    S.put(S.SUMMARY_RUN, {"upload": S.get(S.UPLOAD)["id"], "kind": kind, "result": result})
+def keep(kind: str, markdown: str, usage: Completion | None, result: MinutesResult | None = None) -> None:
+    """Make this the page's minutes (the text, how it was made, the structured result), fresh editors."""
+    S.put(S.MINUTES, Minutes(S.upload().id, kind, markdown, usage, result))
     S.put(S.ACTIONS, result.action_items() if result is not None else None)
-    S.bump(S.SUMMARY_VERSION)
+    S.bump(S.MINUTES_VERSION)
     S.bump(S.ACTIONS_VERSION)
 
 
-def current() -> dict | None:
-    """What the summary holds, when it was made from the table loaded now."""
-    run = S.get(S.SUMMARY_RUN)
-    upload = S.get(S.UPLOAD)
-    return run if run is not None and upload is not None and run["upload"] == upload["id"] else None
+def current() -> Minutes | None:
+    """The minutes held, when they were made from the table loaded now."""
+    made, upload = S.minutes(), S.upload()
+    return made if made is not None and upload is not None and made.upload_id == upload.id else None
+
+
+def set_text(text: str) -> None:
+    """Keep the user's edit of the minutes' text."""
+    made = current()
+    if made is not None:
+        made.text = text
 
 
 def tell(exc: BaseException) -> None:
@@ -84,8 +90,8 @@ def tell(exc: BaseException) -> None:
 
 def problem() -> None:
     """Why the last attempt failed (what was written before the failure is kept below)."""
-    if S.get(S.SUMMARY_ERROR) is not None:
-        tell(S.get(S.SUMMARY_ERROR))
+    if S.get(S.MINUTES_ERROR) is not None:
+        tell(S.get(S.MINUTES_ERROR))
 
 
 def metrics(usage: Completion | None, requests: int | None) -> None:
@@ -106,7 +112,7 @@ def metrics(usage: Completion | None, requests: int | None) -> None:
         col.metric(label, value)
 
 
-def text_tabs() -> Any:
+def text_tabs(made: Minutes) -> Any:
     """The text as rendered and as editable Markdown; returns the third tab (the sources) to fill."""
     view, edit, sources = st.tabs([t("summary.view"), t("summary.edit"), t("summary.sources")])
     with edit:
@@ -114,10 +120,10 @@ def text_tabs() -> Any:
             t("summary.edit_label"),
             height=480,
             help=t("summary.edit_help"),
-            **S.bind(f"w.summary.{S.get(S.SUMMARY_VERSION)}", S.get(S.SUMMARY), lambda v: S.put(S.SUMMARY, v)),
+            **S.bind(f"w.summary.{S.get(S.MINUTES_VERSION)}", made.text, set_text),
         )
     with view, st.container(border=True):
-        st.markdown(S.get(S.SUMMARY))
+        st.markdown(made.text)
     return sources
 
 
@@ -133,7 +139,7 @@ def plain_text(markdown: str) -> str:
 
 def stem() -> str:
     """The start of every download's file name: the uploaded file's name and what it holds."""
-    return f"{Path(S.get(S.UPLOAD)['name']).stem}_{t('summary.file_stem')}"
+    return f"{Path(S.upload().name).stem}_{t('summary.file_stem')}"
 
 
 def downloads(text: str, structured: bytes | None = None) -> None:

@@ -9,10 +9,11 @@ import streamlit as st
 
 from core.loaders import SUPPORTED_EXTENSIONS, Table, load_bytes
 from ui import minutes
-from ui import run as runs
 from ui import state as S
 from ui.errors import capture, show
 from ui.i18n import has, t
+from ui.rows import runs
+from ui.state import Upload
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 PREVIEW_ROWS = 200
@@ -55,14 +56,14 @@ def accept(name: str, data: bytes, sheet: str | None = None) -> bool:
 def use_table(name: str, data: bytes, table: Table) -> None:
     """Make `table` the session's; results, minutes and summaries of the one before go (they describe another file)."""
     runs.clear()
-    S.put(S.UPLOAD, {"name": name, "data": data, "id": uuid.uuid4().hex})
-    minutes.forget_stale()
+    minutes.forget()
+    S.put(S.UPLOAD, Upload(name, data, uuid.uuid4().hex))
     S.put(S.TABLE, table)
     S.put(S.TEXT_COL, table.text_column or str(table.df.columns[0]))
     S.put(S.SPEAKER_COL, table.speaker_column)
-    for key in (S.SUMMARY, S.SUMMARY_USAGE, S.SUMMARY_ERROR):
-        S.put(key, S.DEFAULTS[key]())
-    S.bump(S.SUMMARY_VERSION)
+    S.put(S.MINUTES, None)
+    S.put(S.MINUTES_ERROR, None)
+    S.bump(S.MINUTES_VERSION)
 
 
 def uploader() -> None:
@@ -105,13 +106,13 @@ def problem() -> None:
     if S.get(S.UPLOAD_ERROR) is not None:
         show(S.get(S.UPLOAD_ERROR))
         if S.get(S.TABLE) is not None:
-            st.caption(t("upload.kept", name=S.get(S.UPLOAD)["name"]))
+            st.caption(t("upload.kept", name=S.upload().name))
 
 
 def switch_sheet(sheet: str) -> None:
     """Read another sheet of the same workbook (a callback)."""
-    up = S.get(S.UPLOAD)
-    accept(up["name"], up["data"], sheet=sheet)
+    up = S.upload()
+    accept(up.name, up.data, sheet=sheet)
 
 
 def sheet_picker(table: Table) -> None:
@@ -122,13 +123,13 @@ def sheet_picker(table: Table) -> None:
         t("upload.sheet"),
         list(table.sheets),
         help=t("upload.sheet_help"),
-        **S.bind(f"w.sheet.{S.get(S.UPLOAD)['id']}", table.sheet, switch_sheet),
+        **S.bind(f"w.sheet.{S.upload().id}", table.sheet, switch_sheet),
     )
 
 
 def facts(table: Table) -> None:
     """Name, kind, detected encoding and size of the table."""
-    st.subheader(S.get(S.UPLOAD)["name"] + (f" · {table.sheet}" if table.sheet else ""))
+    st.subheader(S.upload().name + (f" · {table.sheet}" if table.sheet else ""))
     cols = st.columns(4)
     cols[0].metric(t("upload.kind"), str(table.kind))
     cols[1].metric(t("upload.encoding"), table.encoding or t("upload.no_encoding"))
@@ -139,7 +140,7 @@ def facts(table: Table) -> None:
 def column_mapping(table: Table) -> None:
     """Which column holds the text, which the speaker."""
     columns = [str(c) for c in table.df.columns]
-    token = S.get(S.UPLOAD)["id"]
+    token = S.upload().id
     left, right = st.columns(2)
     with left:
         st.selectbox(

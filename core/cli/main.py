@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from core.cli import run as commands
-from core.cli import summarize as commands_summary
+from core.cli import workbench_args
 from core.errors import CoreError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+# "module:function", imported only when that command runs: `tasks` and `--help` stay free of pandas and openai.
 COMMANDS = {
-    "tasks": commands.cmd_tasks,
-    "parse": commands.cmd_parse,
-    "run": commands.cmd_run,
-    "summarize": commands_summary.cmd_summarize,
+    "tasks": "core.cli.tasks:cmd_tasks",
+    "parse": "core.cli.run:cmd_parse",
+    "run": "core.cli.run:cmd_run",
+    "summarize": "core.cli.summarize:cmd_summarize",
+    "compare": "core.cli.compare:cmd_compare",
+    "prompts": "core.cli.prompts:cmd_prompts",
 }
+
+
+def command(name: str):
+    """The function behind a subcommand, imported now."""
+    module, func = COMMANDS[name].split(":")
+    return getattr(importlib.import_module(module), func)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,8 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fillers", help="offline engine: filler list for clean (comma or line separated), or @FILE")
     p.add_argument("--dry-run", action="store_true", help="print the first rows' messages and send nothing")
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+    workbench_args.add_examples_flags(p)
     _add_model(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    workbench_args.add_compare(sub)
+    workbench_args.add_prompts(sub)
     return parser
 
 
@@ -120,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_when_redirected()
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        return command(args.command)(args)
     except CoreError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -23,7 +24,6 @@ from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
 from core.rows.runner import check_spec, table_rows
 from core.rows.service import RunJob, execute_sync, row_keys
-from core.rows.tasks import load_tasks
 from core.settings import ModelSettings
 from core.speakers import parse_speakers, rename_speakers
 from core.store import Store, default_store_path
@@ -110,13 +110,6 @@ def _engine(args: argparse.Namespace, settings: ModelSettings, task: str | None)
     return build_engine(settings, _engine_name(args, settings), task, _options(args))
 
 
-def cmd_tasks(args: argparse.Namespace) -> int:
-    """List the built-in tasks."""
-    for task in load_tasks().values():
-        print(f"{task.name:<10} {task.scope:<9} {task.title_ko} / {task.title_en} -> {task.output_column}")
-    return 0
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
     """Write the table the loader made, to --out or as CSV on stdout."""
     fmt = _out_format(args.out, required=False)
@@ -175,6 +168,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         text_column=args.column or table.text_column,
         output_column=args.output_column,
     )
+    plan = _with_examples(plan, args)
     check_spec(plan.spec, list(table.df.columns))
     rows = table_rows(table.df, plan.spec.text_column)
     if args.dry_run:
@@ -191,6 +185,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
     return _report(outcome.results, args.out, job.settings.model if outcome.engine == "openai" else None)
+
+
+def _with_examples(plan, args: argparse.Namespace):
+    """The plan sending few-shot examples from --examples FILE before each row (as it was without)."""
+    if getattr(args, "examples", None) is None:
+        return plan
+    from core.workbench.examples import load_examples, with_examples
+
+    template = plan.spec.template
+    picker = load_examples(
+        args.examples,
+        template,
+        plan.spec.text_column,
+        plan.output_column,
+        limit=args.max_examples,
+        budget=args.examples_tokens,
+        model=args.model,
+    )
+    return replace(plan, spec=replace(plan.spec, template=with_examples(template, picker)))
 
 
 def _report(results: list[RowResult], out: Path, model: str | None) -> int:

@@ -43,10 +43,12 @@ def _items(template: Template, rows: Sequence[tuple[int, Mapping[str, object]]])
 def pack_messages(template: Template, rows: Sequence[tuple[int, Mapping[str, object]]]) -> list[Message]:
     """One request for several rows: the system prompt once, the examples as one packed pair, the items."""
     out: list[Message] = [{"role": "system", "content": (template.system + "\n" + _suffix()).strip()}]
-    if template.examples:
-        ids = [f"example{n}" for n in range(1, len(template.examples) + 1)]
-        items = [{"id": i, "input": ex.user} for i, ex in zip(ids, template.examples)]
-        answers = [{"id": i, "output": ex.assistant} for i, ex in zip(ids, template.examples)]
+    # Per-row examples (template.shots) of every row in the pack, each once.
+    examples = tuple(dict.fromkeys(ex for _, row in rows for ex in template.examples_for(render(template.user, row))))
+    if examples:
+        ids = [f"example{n}" for n in range(1, len(examples) + 1)]
+        items = [{"id": i, "input": ex.user} for i, ex in zip(ids, examples)]
+        answers = [{"id": i, "output": ex.assistant} for i, ex in zip(ids, examples)]
         out += [
             {"role": "user", "content": json.dumps({"items": items}, ensure_ascii=False)},
             {"role": "assistant", "content": json.dumps({"answers": answers}, ensure_ascii=False)},

@@ -58,6 +58,8 @@ def _start(store: Store, job: RunJob, engine: str) -> int:
         "budget": job.options.budget,
         "labels": list(job.plan.spec.labels),
     }
+    if template.shots is not None:  # few-shot examples are part of what decides the answers
+        params["examples"] = template.shots.params()
     return store.start_run(
         file_name=job.file_name,
         input_hash=store.save_input(job.df, job.file_name),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from core.errors import TemplateError
 
@@ -22,13 +23,30 @@ class Example:
     assistant: str
 
 
+class Shots(Protocol):
+    """Picks few-shot examples for one row from its rendered user message (e.g. the user's corrections)."""
+
+    def pick(self, user: str) -> tuple[Example, ...]:
+        """The examples to send before this user message."""
+        ...
+
+    def params(self) -> dict:
+        """What the run records about the examples (the pool and the limits)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Template:
-    """A system prompt, a user template and optional few-shot examples."""
+    """A system prompt, a user template, optional fixed few-shot examples and optional per-row ones (`shots`)."""
 
     system: str
     user: str
     examples: tuple[Example, ...] = field(default_factory=tuple)
+    shots: Shots | None = None
+
+    def examples_for(self, user: str) -> tuple[Example, ...]:
+        """The fixed examples, then those `shots` picks for this rendered user message."""
+        return self.examples + (self.shots.pick(user) if self.shots is not None else ())
 
     def fields(self) -> list[str]:
         """The placeholder names in the user template, in order, without repeats."""
@@ -49,9 +67,10 @@ class Template:
     def messages(self, row: Mapping[str, object]) -> list[Message]:
         """The chat messages for one row: system, few-shot pairs, then the rendered user template."""
         out: list[Message] = [{"role": "system", "content": self.system}] if self.system.strip() else []
-        for ex in self.examples:
+        user = render(self.user, row)
+        for ex in self.examples_for(user):
             out += [{"role": "user", "content": ex.user}, {"role": "assistant", "content": ex.assistant}]
-        out.append({"role": "user", "content": render(self.user, row)})
+        out.append({"role": "user", "content": user})
         return out
 
 

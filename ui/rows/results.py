@@ -1,4 +1,4 @@
-"""The rows page's results: live progress while a run goes, then metrics, the editor, downloads."""
+"""The Rows page's results: live progress while a run goes, then metrics, the editor, downloads."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import streamlit as st
 from core.exports.subtitles import has_timings, to_srt, to_vtt
 from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.rows.results import STATUSES, run_stats
-from ui import run as runs
 from ui import state as S
 from ui.i18n import t
-from ui.rows import money
-from ui.table import SELECT, fingerprint, label_counts, latency_histogram, row_details, with_select
+from ui.rows import runs
+from ui.rows.quote import money
+from ui.rows.table import SELECT, fingerprint, label_counts, latency_histogram, row_details, with_select
 
 LIVE_EVERY = 0.5  # seconds between progress refreshes
 LIVE_MAX = 1000  # rows drawn in the live table (past that, the latest finished ones)
@@ -58,13 +58,13 @@ def live() -> None:
     if len(table) > LIVE_MAX:
         done = sorted(snap.results)[-LIVE_MAX:]
         table = table.iloc[done]
-    output = S.get(S.RUN)["output_column"]
+    output = S.row_run().output_column
     st.dataframe(table, column_config=columns_config(output), column_order=column_order(table, output), width="stretch")
 
 
 def metrics() -> None:
     """How the rows ended, then tokens, cost and latency."""
-    stats = run_stats(S.get(S.RUN)["results"].values())
+    stats = run_stats(S.row_run().results.values())
     c = stats.counts
     cols = st.columns(3)
     cols[0].metric(t("rows.m_ok"), f"{c['ok']:,}")
@@ -80,7 +80,7 @@ def metrics() -> None:
 
 def details() -> None:
     """Per-row tokens and latency: a histogram of response times and the numbers row by row."""
-    rows = row_details(S.get(S.RUN)["results"].values())
+    rows = row_details(S.row_run().results.values())
     if rows.empty:
         return
     with st.expander(t("rows.details")):
@@ -109,17 +109,17 @@ def details() -> None:
 
 def editor() -> pd.DataFrame:
     """The results in an editor: only the answer (and the tick) can change; returns the edited table."""
-    run, key = S.get(S.RUN), S.editor_key()
+    run, key = S.row_run(), S.editor_key()
     runs.absorb_edits()
     table = runs.table_now()
     view = with_select(table, S.get(S.SELECTED))
-    locked = [c for c in view.columns if c not in (SELECT, run["output_column"])]
+    locked = [c for c in view.columns if c not in (SELECT, run.output_column)]
     st.data_editor(
         view,
         key=key,
         disabled=locked,
-        column_config=columns_config(run["output_column"]),
-        column_order=column_order(view, run["output_column"]),
+        column_config=columns_config(run.output_column),
+        column_order=column_order(view, run.output_column),
         num_rows="fixed",
         width="stretch",
         height=min(38 + 35 * len(view), 560),
@@ -138,7 +138,7 @@ def _export(fmt: str, table: pd.DataFrame):
 
 def downloads(table: pd.DataFrame) -> None:
     """CSV (UTF-8 with BOM, opens in Excel with Korean intact) and XLSX of the edited table; subtitles if timed."""
-    stem = f"{Path(S.get(S.UPLOAD)['name']).stem}_{S.get(S.RUN)['output_column']}"
+    stem = f"{Path(S.upload().name).stem}_{S.row_run().output_column}"
     subtitles = _subtitles(table)
     left, right, *more = st.columns(4 if subtitles else 2)
     left.download_button(
@@ -177,7 +177,7 @@ def downloads(table: pd.DataFrame) -> None:
 
 def _subtitles(table: pd.DataFrame) -> dict[str, bytes]:
     """.srt and .vtt of the answers (hand edits included) at the original times, when every row has times."""
-    output, speaker = S.get(S.RUN)["output_column"], S.get(S.SPEAKER_COL)
+    output, speaker = S.row_run().output_column, S.get(S.SPEAKER_COL)
     if not has_timings(S.get(S.TABLE).df) or not table[output].astype(str).str.strip().any():
         return {}
     speaker = speaker if speaker in table.columns else None
@@ -190,9 +190,9 @@ def _subtitles(table: pd.DataFrame) -> dict[str, bytes]:
 
 def label_chart(table: pd.DataFrame) -> None:
     """For label tasks: how many rows got each label (hand edits included)."""
-    run = S.get(S.RUN)
-    if not run["labels"]:
+    run = S.row_run()
+    if not run.labels:
         return
-    counts = label_counts(table[run["output_column"]], run["labels"], t("rows.other_label"))
+    counts = label_counts(table[run.output_column], run.labels, t("rows.other_label"))
     st.subheader(t("rows.label_chart"))
     st.bar_chart(counts.rename(t("rows.count")), horizontal=True, sort=False, height=60 + 32 * len(counts))

@@ -22,7 +22,7 @@ def fold(widget_state: Mapping | None, output_column: str, edits: dict[int, str]
             (selected.add if change[SELECT] else selected.discard)(row)
 
 
-def frame(
+def results_table(
     df: pd.DataFrame,
     results: Iterable[RowResult],
     output_column: str,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import run as runs
 from ui import state as S
 from ui.i18n import t
-from ui.rows import start
+from ui.rows import runs
+from ui.rows.setup import start
 
 # (which rows, icon, reuse stored answers): asking again for failed or ticked rows means a fresh answer, while
 # a changed prompt that was answered before (changed back) costs nothing.

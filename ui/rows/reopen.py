@@ -12,11 +12,14 @@ from core.jobs.rows import interrupted, unanswered
 from core.loaders import Table
 from core.loaders.columns import guess_speaker_column, guess_text_column
 from core.store import RunInfo
-from ui import config, prompts
-from ui import run as runs
+from ui import prompts
 from ui import state as S
 from ui.i18n import t
-from ui.rows import start
+from ui.owner import owner
+from ui.rows import runs
+from ui.rows.setup import start
+from ui.state import RowRun
+from ui.store import store
 from ui.upload import use_table
 
 
@@ -26,7 +29,7 @@ def when(info: RunInfo) -> str:
 
 
 def _table(info: RunInfo) -> Table:
-    df = config.store().run_input(info.id, owner=config.owner())
+    df = store().run_input(info.id, owner=owner())
     text = info.text_column if info.text_column in df.columns else guess_text_column(df)
     kind = Path(info.file_name).suffix.lstrip(".").lower() or "table"
     return Table(df, info.file_name, kind, text_column=text, speaker_column=guess_speaker_column(df, text))
@@ -57,31 +60,29 @@ def _restore_model(info: RunInfo) -> None:
 
 def reopen(run_id: int) -> bool:
     """Make a stored run the session's table and results, as if it had just been run here (False: not ours)."""
-    store = config.store()
-    info = store.run(run_id, owner=config.owner())
+    held = store()
+    info = held.run(run_id, owner=owner())
     if info is None:
         return False
     table = _table(info)
     use_table(info.file_name, b"", table)
     _restore_prompt(info)
     _restore_model(info)
-    results = {r.row: r for r in store.results(run_id)}
+    results = {r.row: r for r in held.results(run_id)}
     task = S.get(S.TASK)
     S.put(
-        S.RUN,
-        {
-            "id": run_id,
-            "task": None if task == S.CUSTOM else task,
-            "output_column": info.output_column,
-            "labels": tuple(info.params.get("labels") or ()),
-            "results": results,
-            "kinds": {},
-            "model": info.model,
-            "engine": info.engine,
-            "budget": 0.0,
-        },
+        S.ROW_RUN,
+        RowRun(
+            run_id=run_id,
+            task=None if task == S.CUSTOM else task,
+            output_column=info.output_column,
+            labels=tuple(info.params.get("labels") or ()),
+            model=info.model,
+            engine=info.engine,
+            results=results,
+        ),
     )
-    S.get(S.EDITS).update({row: results[row].output for row in store.edited_rows(run_id) if row in results})
+    S.get(S.EDITS).update({row: results[row].output for row in held.edited_rows(run_id) if row in results})
     return True
 
 
@@ -97,16 +98,16 @@ def resume(run_id: int) -> bool:
 
 def offer() -> None:
     """On the rows page of a session without results: the latest run cut short, and a button to finish it."""
-    if runs.pending() or S.get(S.RUN) is not None:
+    if runs.pending() or S.row_run() is not None:
         return  # the session's own run has its Resume button under its results
     try:
-        found = interrupted(config.store(), owner=config.owner())
+        found = interrupted(store(), owner=owner())
     except CoreError:  # no run store: nothing to offer; Run says why when it is pressed
         return
     if not found:
         return
     info = found[0]
-    missing = len(unanswered(config.store(), info.id, info.rows))
+    missing = len(unanswered(store(), info.id, info.rows))
     with st.container(border=True):
         st.markdown(t("history.unfinished", file=info.file_name, when=when(info), n=missing, total=info.rows))
         st.button(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.offline.fillers import default_fillers
-from ui import config
+from ui import settings
 from ui import state as S
 from ui.i18n import t
 
@@ -31,7 +31,7 @@ def reset() -> None:
 def shown() -> bool:
     """The list matters only for 대본 정리 on the offline engine."""
     try:
-        return S.get(S.TASK) == TASK and config.engine_choice()[0] == "offline"
+        return S.get(S.TASK) == TASK and settings.engine_choice()[0] == "offline"
     except Exception:  # a bad engine setting is reported by the sidebar; there is no list to edit then
         return False
 
@@ -40,7 +40,7 @@ def editor() -> None:
     """The list, editable, with a reset to the preset's; how many entries are in use."""
     if not shown():
         return
-    edited = config.fillers()
+    edited = settings.fillers()
     with st.expander(
         t("fillers.title", count=len(default_fillers().as_list() if edited is None else edited)),
         expanded=S.get(S.FILLERS) is not None,

@@ -1,0 +1,121 @@
+"""`python -m core compare`: two or more prompt variants on the same sampled rows, answers side by side."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from tqdm import tqdm
+
+from core.engines.factory import choose_engine
+from core.errors import ConfigError
+from core.exports.tables import to_bytes
+from core.loaders import load_path
+from core.rows.runner import check_spec, table_rows
+from core.settings import ModelSettings
+from core.workbench.compare import Base, Comparison, compare_sync, make_variants
+from core.workbench.examples import load_examples
+from core.workbench.sampling import sample_rows, sendable
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Ask each variant about the same sampled rows once and write the answers side by side."""
+    from core.cli import run as commands  # shared helpers: @FILE texts, --out, the store, run options
+
+    fmt = commands._out_format(args.out)
+    args.pack, args.fillers = 1, None  # one row per request, so each answer is one row's; the preset fillers
+    table = load_path(args.input, sheet=args.sheet)
+    variants = make_variants(
+        systems=[commands._text_arg(s) or "" for s in args.system],
+        templates=[commands._text_arg(t) or "" for t in args.template],
+        models=args.model,
+        temperatures=args.temperature,
+        labels=args.label,
+    )
+    if len(variants) < 2:
+        raise ConfigError(
+            "Give two variants: two --system, two --template, two --model or two --temperature.",
+            code="config.variants",
+            name="variants",
+        )
+    settings = ModelSettings(
+        model=(args.model or ["gpt-4o-mini"])[0],
+        temperature=0.2,
+        max_tokens=args.max_tokens,
+        concurrency=args.concurrency,
+        timeout=args.timeout,
+        max_retries=args.max_retries,
+        base_url=args.base_url,
+    )
+    labels = [x for x in args.labels.split(",")] if args.labels else None
+    base = Base(
+        task=args.task,
+        labels=tuple(labels) if labels else None,
+        text_column=args.column or table.text_column,
+        output_column=args.output_column,
+        settings=settings,
+    )
+    first = base.plan(variants[0])
+    if args.examples is not None:
+        picker = load_examples(
+            args.examples,
+            first.spec.template,
+            first.spec.text_column,
+            first.output_column,
+            limit=args.max_examples,
+            budget=args.examples_tokens,
+            model=settings.model,
+        )
+        base = replace(base, examples=picker)
+    for v in variants:
+        check_spec(base.plan(v).spec, list(table.df.columns))
+    rows = table_rows(table.df, first.spec.text_column)
+    picked = sample_rows(
+        len(rows),
+        args.sample,
+        how="first" if args.seed is None else "random",
+        seed=args.seed,
+        pool=sendable(rows, first.spec.template),
+    )
+    engine, notice = choose_engine(settings, args.engine)
+    if notice:
+        print(notice, file=sys.stderr)
+    with tqdm(total=len(picked) * len(variants), unit="answer", file=sys.stderr, disable=None) as bar:
+        result = compare_sync(
+            table.df,
+            table.name,
+            base,
+            variants,
+            picked,
+            options=commands._options(args),
+            engine=engine,
+            store=commands._store(args),
+            on_result=lambda r, done, total: bar.update(1),
+        )
+    frame = result.frame(table.df, args.output_column or first.output_column, details=args.details)
+    args.out.write_bytes(to_bytes(frame, fmt))
+    return _report(result, args.out, bool(first.spec.labels))
+
+
+def _report(result: Comparison, out: Path, is_label: bool) -> int:
+    n = len(result.rows)
+    bad = 0
+    for run in result.runs:
+        st, cost = run.stats, run.cost
+        money = "" if cost is None else f" (${cost:.4f})"
+        c = st.counts
+        bad += c["failed"] + c["cancelled"]
+        print(
+            f"{run.variant.label}: {c['ok']} ok, {c['review']} to review, {c['failed']} failed; "
+            f"{st.total_tokens} tokens{money}; p50 {st.latency_p50:.2f}s; {run.seconds:.1f}s in all",
+            file=sys.stderr,
+        )
+    line = f"{result.changed()} of {n} rows changed, {n - result.changed()} the same"
+    if is_label and len(result.runs) >= 2:
+        agree = result.agreement()
+        kappa = "n/a" if agree.kappa is None else f"{agree.kappa:.2f}"
+        line += f"; agreement {agree.rate:.0%}, Cohen's kappa {kappa}"
+    print(f"{line} -> {out}", file=sys.stderr)
+    return 1 if bad else 0

@@ -1,0 +1,26 @@
+"""The CLI starts cheaply: listing tasks and --help load neither pandas nor openai (speed itself lives in bench/)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("pandas", "openai", "numpy", "bpe_openai", "httpx", "httpx2")
+
+
+@pytest.mark.parametrize("argv", [["tasks"], ["--help"], ["run", "--help"], ["summarize", "--help"]])
+def test_light_paths_import_nothing_heavy(argv):
+    code = (
+        "import sys\nfrom core.cli.main import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *argv], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_command_resolves_to_a_function():
+    from core.cli.main import COMMANDS, command
+
+    assert all(callable(command(name)) for name in COMMANDS)
