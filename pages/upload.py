@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import speakers
 from ui import state as S
 from ui import upload as up
 from ui.i18n import t
@@ -22,6 +23,7 @@ if table is None:
 up.facts(table)
 up.sheet_picker(table)
 up.column_mapping(table)
+speakers.names_editor(table)
 up.preview(table)
 left, right = st.columns(2)
 left.page_link("pages/rows.py", label=t("upload.go_rows"), icon="🧾")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
 from docx import Document
 from docx.shared import Pt, RGBColor
 
@@ -13,6 +14,7 @@ from core.minutes.document import ActionItem, Minutes, Point, prompts
 
 CITE_GREY = RGBColor(0x6B, 0x6B, 0x6B)
 ACTION_HEADERS = ("action", "owner", "due", "rows", "time")
+ACTION_COLUMNS = ("text", "owner", "due", "rows", "time")  # as core.minutes.document.action_items_frame makes them
 ACTION_TITLES = {"action": "할 일", "rows": "근거", "time": "시각"}
 
 
@@ -36,8 +38,21 @@ def _points(doc, title: str, points: Sequence[Point], times: Mapping[int, str]) 
             _bullet(doc, point.text, citation(point.rows, times))
 
 
-def _actions(doc, items: Sequence[ActionItem], times: Mapping[int, str]) -> None:
-    if not items:
+def _action_rows(items: Sequence[ActionItem], times: Mapping[int, str]) -> list[tuple[str, ...]]:
+    return [
+        (
+            item.text,
+            item.owner,
+            item.due,
+            ", ".join(f"#{r}" for r in item.rows),
+            times.get(item.rows[0], "") if item.rows else "",
+        )
+        for item in items
+    ]
+
+
+def _actions(doc, rows: Sequence[Sequence[str]]) -> None:
+    if not rows:
         return
     labels = prompts()["markdown"]
     doc.add_heading(labels["action_items"], level=2)
@@ -46,11 +61,9 @@ def _actions(doc, items: Sequence[ActionItem], times: Mapping[int, str]) -> None
     for cell, key in zip(table.rows[0].cells, ACTION_HEADERS):
         cell.text = labels.get(key) if key in ("owner", "due") else ACTION_TITLES[key]
         cell.paragraphs[0].runs[0].bold = True
-    for item in items:
-        first = times.get(item.rows[0], "") if item.rows else ""
-        values = (item.text, item.owner, item.due, ", ".join(f"#{r}" for r in item.rows), first)
+    for values in rows:
         for cell, value in zip(table.add_row().cells, values):
-            cell.text = value
+            cell.text = str(value)
 
 
 def _save(doc) -> bytes:
@@ -59,8 +72,15 @@ def _save(doc) -> bytes:
     return buffer.getvalue()
 
 
-def minutes_docx(minutes: Minutes, times: Mapping[int, str], title: str = "회의록", notes: Sequence[str] = ()) -> bytes:
-    """The structured minutes as .docx bytes, in the order of the Markdown minutes."""
+def minutes_docx(
+    minutes: Minutes,
+    times: Mapping[int, str],
+    title: str = "회의록",
+    notes: Sequence[str] = (),
+    actions: pd.DataFrame | None = None,
+) -> bytes:
+    """The structured minutes as .docx bytes, in the order of the Markdown minutes; `actions` (text, owner, due,
+    rows, time), when given, is the action-item table as the user edited it."""
     labels = prompts()["markdown"]
     doc = Document()
     doc.add_heading(title, level=1)
@@ -68,14 +88,16 @@ def minutes_docx(minutes: Minutes, times: Mapping[int, str], title: str = "회�
         doc.add_paragraph(note.lstrip("> ").strip())
     _points(doc, labels["summary"], minutes.summary, times)
     _points(doc, labels["decisions"], minutes.decisions, times)
-    _actions(doc, minutes.action_items, times)
+    edited = actions[list(ACTION_COLUMNS)].astype(str).values.tolist() if actions is not None else None
+    rows = _action_rows(minutes.action_items, times) if edited is None else edited
+    _actions(doc, [[str(v) for v in row] for row in rows])
     _points(doc, labels["open_questions"], minutes.open_questions, times)
     if minutes.chapters:
         doc.add_heading(labels["chapters"], level=2)
         for chapter in minutes.chapters:
             when = times.get(chapter.row, "")
             _bullet(doc, f"{when} {chapter.title}".strip(), f"[#{chapter.row}]")
-    if not any([minutes.summary, minutes.decisions, minutes.action_items, minutes.open_questions, minutes.chapters]):
+    if not any([minutes.summary, minutes.decisions, rows, minutes.open_questions, minutes.chapters]):
         doc.add_paragraph(labels["empty"].strip("_"))
     return _save(doc)
 
