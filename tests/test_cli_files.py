@@ -60,3 +60,12 @@ def test_summarize_writes_word_minutes_with_renamed_speakers(tmp_path):
     assert done.returncode == 0, done.stderr.decode()
     paragraphs = [p.text for p in Document(out).paragraphs]
     assert paragraphs[0] == "회의록" and any(p.startswith("Vendeur:") and "[#" in p for p in paragraphs)
+
+
+def test_a_blank_row_inside_a_sheet_keeps_its_place_and_is_skipped_when_run(tmp_path):
+    out = tmp_path / "cleaned.csv"
+    done = cli("run", REAL / "chatbot_qa.xlsx", "--task", "clean", "--engine", "offline", "--column", "Q", "--out", out)
+    assert done.returncode == 0, done.stderr.decode()
+    df = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert len(df) == 26 and df.iloc[12]["status"] == "skipped" and df.iloc[13]["Q"] == "감기 걸린 것 같아"
+    assert (df["status"] == "ok").sum() == 25
