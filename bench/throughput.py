@@ -6,13 +6,13 @@ import time
 
 from core.engines.layers import RunOptions, build_engine
 from core.engines.tokens import count_messages
-from core.rows.plan import row_plan
-from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.plan import RowPlan, row_plan
+from core.rows.runner import run_rows_sync
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from testserver.server import FakeOpenAI
 
-SPEC = RowSpec(Template("Answer briefly.", "{text}"), text_column="text")
+PLAN = RowPlan(Template("Answer briefly.", "{text}"), text_column="text")
 
 
 def _rows(n: int, text: str = "row") -> list[dict]:
@@ -26,11 +26,11 @@ def _settings(srv: FakeOpenAI, concurrency: int, retries: int = 4) -> ModelSetti
 
 
 def _timed_run(
-    srv: FakeOpenAI, rows: list[dict], concurrency: int, options: RunOptions = RunOptions(), spec: RowSpec = SPEC
+    srv: FakeOpenAI, rows: list[dict], concurrency: int, options: RunOptions = RunOptions(), plan: RowPlan = PLAN
 ) -> float:
     engine = build_engine(_settings(srv, concurrency), "openai", None, options)
     started = time.perf_counter()
-    results = run_rows_sync(rows, spec, engine, concurrency=concurrency, pack=options.pack)
+    results = run_rows_sync(rows, plan, engine, concurrency=concurrency, pack=options.pack)
     elapsed = time.perf_counter() - started
     assert all(r.status == "ok" for r in results), "a benchmark row failed"
     return elapsed
@@ -43,7 +43,7 @@ def _sequential(srv: FakeOpenAI, rows: list[dict]) -> float:
     client = openai.OpenAI(api_key="bench", base_url=srv.base_url)
     started = time.perf_counter()
     for row in rows:
-        client.chat.completions.create(model="gpt-4o-mini", messages=SPEC.template.messages(row))
+        client.chat.completions.create(model="gpt-4o-mini", messages=PLAN.template.messages(row))
     client.close()
     return time.perf_counter() - started
 
@@ -94,12 +94,12 @@ UTTERANCES = [
 
 def packing(n: int = 200, pack: int = 20) -> dict:
     """20 short Korean utterances per request vs one: requests and prompt tokens."""
-    spec = row_plan(task="clean", text_column="text").spec
+    plan = row_plan(task="clean", text_column="text")
     rows = [{"text": UTTERANCES[i % len(UTTERANCES)] + f" ({i})"} for i in range(n)]
     out = {}
     for size in (1, pack):
         with FakeOpenAI() as srv:
-            _timed_run(srv, rows, 16, RunOptions(pack=size), spec)
+            _timed_run(srv, rows, 16, RunOptions(pack=size), plan)
             bodies = srv.chat_requests()
         out[size] = (len(bodies), sum(count_messages(b["messages"], "gpt-4o-mini").tokens for b in bodies))
     return {

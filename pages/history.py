@@ -4,9 +4,9 @@ import streamlit as st
 
 from ui import history
 from ui.i18n import t
-from ui.shell import frame
+from ui.shell import open_page
 
-frame("history")
+open_page("history")
 st.title(t("history.title"))
 st.caption(t("history.intro"))
 history.whose()
@@ -18,5 +18,5 @@ if not runs:
 history.overview(runs)
 run = history.picker(runs)
 history.open_buttons(run)
-history.downloads(run)
+history.download_buttons(run)
 history.delete(run)

@@ -6,10 +6,10 @@ import streamlit as st
 from ui import state as S
 from ui.i18n import t
 from ui.rows import fillers, quote, reopen, reruns, results, runs, setup
-from ui.shell import frame
+from ui.shell import open_page
 from ui.upload import need_table
 
-frame("rows")
+open_page("rows")
 st.title(t("rows.title"))
 reopen.offer()  # a run cut short, in this session or an earlier one
 table = need_table()
@@ -31,6 +31,6 @@ elif S.row_run() is not None:
     results.metrics()
     edited = results.editor()
     reruns.buttons()
-    results.downloads(edited)
+    results.download_buttons(edited)
     results.label_chart(edited)
     results.details()

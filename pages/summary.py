@@ -6,10 +6,10 @@ import streamlit as st
 from ui import minutes, minutes_offline, minutes_view, summary
 from ui.i18n import t
 from ui.prompts import SUMMARY_TASK
-from ui.shell import frame
+from ui.shell import open_page
 from ui.upload import need_table
 
-frame("summary", SUMMARY_TASK)
+open_page("summary", SUMMARY_TASK)
 st.title(t("summary.title"))
 st.caption(t("summary.intro"))
 table = need_table()

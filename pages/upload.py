@@ -6,9 +6,9 @@ from ui import speakers
 from ui import state as S
 from ui import upload as up
 from ui.i18n import t
-from ui.shell import frame
+from ui.shell import open_page
 
-frame("upload")
+open_page("upload")
 st.title(t("upload.title"))
 st.caption(t("upload.intro"))
 up.uploader()

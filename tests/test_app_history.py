@@ -6,7 +6,7 @@ import openpyxl
 import pandas as pd
 
 from core.rows.plan import row_plan
-from core.rows.service import RunJob, execute_sync
+from core.rows.service import RunSetup, execute_sync
 from core.settings import ModelSettings
 from core.store import ENV_STORE, Store, default_store_path
 from tests.app_support import (
@@ -120,7 +120,7 @@ def test_deleting_a_run_asks_first(server):
 def cut_short(server) -> int:
     """A run of the first two rows only, as a session or the CLI leaves it when it dies part-way."""
     plan = row_plan(task="clean", text_column=TEXT)
-    job = RunJob(
+    job = RunSetup(
         UTTERANCES, "회의.csv", plan, ModelSettings(base_url=server.base_url, api_key="sk-test-key"), engine="openai"
     )
     store = Store(default_store_path())

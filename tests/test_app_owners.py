@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.rows.plan import row_plan
-from core.rows.service import RunJob, execute_sync
+from core.rows.service import RunSetup, execute_sync
 from core.settings import ModelSettings
 from core.store import Store, default_store_path
 from tests.app_support import (
@@ -80,7 +80,7 @@ def test_on_a_shared_server_each_session_sees_and_reopens_only_its_own_run(serve
 
 
 def test_on_a_shared_server_a_run_cut_short_elsewhere_is_neither_offered_nor_listed(server, shared):
-    job = RunJob(
+    job = RunSetup(
         UTTERANCES,
         "남의 회의.csv",
         row_plan(task="clean", text_column=TEXT),
@@ -156,7 +156,7 @@ def reopen_by_id(run_id: int) -> None:
 
 
 def test_a_run_of_another_owner_cannot_be_reopened_or_resumed_by_its_number(monkeypatch):
-    job = RunJob(UTTERANCES, "어제.csv", row_plan(task="clean", text_column=TEXT), ModelSettings(), engine="offline")
+    job = RunSetup(UTTERANCES, "어제.csv", row_plan(task="clean", text_column=TEXT), ModelSettings(), engine="offline")
     run_id = execute_sync(job, store=Store(default_store_path()), only=[0]).run_id
     monkeypatch.setenv("TRANSCRIPT_STUDIO_SHARED", "1")
     at = AppTest.from_function(reopen_by_id, args=(run_id,), default_timeout=60).run()

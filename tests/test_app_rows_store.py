@@ -33,7 +33,7 @@ def stored(at) -> tuple[Store, int]:
 def test_the_quote_before_run_is_core_quote_and_stored_answers_are_not_asked_again(at, server):
     at.number_input(key="w.rpm").set_value(30).run()
     plan = row_plan(task="clean", text_column=TEXT)
-    want = quote_rows(table_rows(UTTERANCES, TEXT), plan.spec, model="gpt-4o-mini", max_tokens=1024, rpm=30)
+    want = quote_rows(table_rows(UTTERANCES, TEXT), plan, model="gpt-4o-mini", max_tokens=1024, rpm=30)
     assert metric(at, "요청 수") == "4" and want.exact
     assert (
         metric(at, "입력 토큰") == f"{want.input_tokens:,}"

@@ -66,3 +66,22 @@ def test_modules_stay_small():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300
     ]
     assert long == []
+
+
+def test_core_has_about_a_dozen_top_level_modules_beside_its_packages():
+    modules = sorted(p.name for p in CORE.glob("*.py"))
+    assert len(modules) <= 12, modules
+
+
+def test_only_ui_state_touches_session_state():
+    users = [
+        p.relative_to(ROOT).as_posix()
+        for p in [*(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+        if "session_state" in p.read_text(encoding="utf-8")
+    ]
+    assert sorted(users) == ["ui/i18n.py", "ui/state.py"]
+
+
+def test_pages_only_draw_what_ui_helpers_make():
+    for page in (ROOT / "pages").glob("*.py"):
+        assert imported_modules(page) <= {"streamlit", "ui"}, page.name

@@ -7,7 +7,8 @@ import pytest
 
 from core.engines.openai_api import OpenAIEngine
 from core.errors import ConfigError, EngineError
-from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.plan import RowPlan
+from core.rows.runner import run_rows_sync
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from testserver.server import FakeOpenAI
@@ -121,7 +122,7 @@ def test_rows_run_concurrently_over_http_and_one_failure_stays_local(server):
     server.latency = 0.2
     rows = [{"t": f"row {i}"} for i in range(15)] + [{"t": "[[500]] bad"}]
     started = time.monotonic()
-    results = run_rows_sync(rows, RowSpec(Template("S", "{t}")), engine(server, max_retries=0), concurrency=8)
+    results = run_rows_sync(rows, RowPlan(Template("S", "{t}")), engine(server, max_retries=0), concurrency=8)
     elapsed = time.monotonic() - started
     assert [r.output for r in results[:15]] == [f"ECHO: row {i}" for i in range(15)]
     assert results[15].status == "failed" and "server error" in results[15].error

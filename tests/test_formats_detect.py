@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import InputError
-from core.formats import COLUMNS, KINDS, detect, parse_transcript
+from core.formats import COLUMNS, KINDS, parse_transcript
 
 NOT_TRANSCRIPTS = {
     "prose_ko": "오늘은 날씨가 맑았다. 우리는 공원에 가서 산책을 했고, 점심으로 김밥을 먹었다.\n"
@@ -40,7 +40,6 @@ NOT_TRANSCRIPTS = {
 @pytest.mark.parametrize("text", NOT_TRANSCRIPTS.values(), ids=NOT_TRANSCRIPTS.keys())
 def test_what_is_not_a_transcript_returns_none(text):
     assert parse_transcript("notes.txt", text) is None
-    assert detect("notes.txt", text) is None
 
 
 @pytest.mark.parametrize("name", ["notes.vtt", "notes.srt", "notes.json", "notes.tsv"])
@@ -48,9 +47,9 @@ def test_an_extension_alone_does_not_make_a_format(name):
     assert parse_transcript(name, NOT_TRANSCRIPTS["prose_ko"]) is None
 
 
-def test_detect_names_the_kind_without_parsing():
-    assert detect("a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v 김민수>안녕</v>\n") == "vtt-teams"
-    assert detect("a.srt", "1\n00:00:01,000 --> 00:00:02,000\n안녕\n") == "srt"
+def test_the_kind_is_named_by_content():
+    assert parse_transcript("a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v 김민수>안녕</v>\n")[0] == "vtt-teams"
+    assert parse_transcript("a.srt", "1\n00:00:01,000 --> 00:00:02,000\n안녕\n")[0] == "srt"
 
 
 def well_formed(result) -> bool:

@@ -2,28 +2,28 @@
 
 import asyncio
 import threading
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 from core.errors import ConfigError, EngineError
-from core.jobs.rows import STOPPED, RowJob, interrupted, stream_sync, unanswered
+from core.jobs.rows import STOPPED, RowJob, interrupted, unanswered
 from core.rows.plan import RowPlan
-from core.rows.runner import RowSpec
-from core.rows.service import RunJob
+from core.rows.service import RunSetup
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from core.store import Store
 from tests.mock_engine import MockEngine, last_user
 
-SPEC = RowSpec(Template(system="sys", user="<data>{text}</data>"), text_column="text")
+PLAN = RowPlan(Template(system="sys", user="<data>{text}</data>"), text_column="text", output_column="out")
 
 
-def rows(*texts: str, concurrency: int = 8) -> RunJob:
-    return RunJob(
+def rows(*texts: str, concurrency: int = 8) -> RunSetup:
+    return RunSetup(
         pd.DataFrame({"text": list(texts)}),
         "t.csv",
-        RowPlan(SPEC, "out"),
+        PLAN,
         ModelSettings(concurrency=concurrency),
         engine="openai",
     )
@@ -188,29 +188,10 @@ def test_rows_held_back_by_the_budget_are_cancelled_with_the_budget_kind():
 
 
 def test_a_setting_the_engine_cannot_meet_is_refused_before_anything_starts(tmp_path):
-    job = RunJob(
-        pd.DataFrame({"text": ["a"]}), "t.csv", RowPlan(SPEC, "out", task="emotion"), ModelSettings(), engine="offline"
+    job = RunSetup(
+        pd.DataFrame({"text": ["a"]}), "t.csv", replace(PLAN, task="emotion"), ModelSettings(), engine="offline"
     )
     with pytest.raises(ConfigError) as refused:
         RowJob(job, store=tmp_path / "s.sqlite3")
     assert refused.value.code == "config.needs_model"
     assert Store(tmp_path / "s.sqlite3").runs() == []
-
-
-def test_stream_sync_yields_deltas_keeps_them_and_closes_the_engine():
-    engine = MockEngine(answer=lambda msgs: "회의록 내용입니다")
-    parts: list[str] = []
-    usage = []
-    got = list(stream_sync("#1 가: 나", Template("sys", "<data>{transcript}</data>"), engine, parts, usage.append))
-    assert "".join(got) == "회의록 내용입니다" == "".join(parts) and len(got) > 1
-    assert engine.closed and usage and usage[0].text == "회의록 내용입니다"
-    assert last_user(engine.calls[0]) == "<data>#1 가: 나</data>"
-
-
-def test_stream_sync_closes_the_engine_when_the_reader_stops_early():
-    engine = MockEngine(answer=lambda msgs: "abcdefghi")
-    parts: list[str] = []
-    stream = stream_sync("t", Template("", "{transcript}"), engine, parts)
-    next(stream)
-    stream.close()
-    assert engine.closed and parts == ["abc"]

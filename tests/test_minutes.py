@@ -12,10 +12,13 @@ import pytest
 from core.engines.openai_api import OpenAIEngine
 from core.engines.tokens import count_text
 from core.errors import EngineError
-from core.minutes.document import cited_utterances, minutes_schema
-from core.minutes.mapreduce import MinutesError, minutes, stream_minutes
+from core.minutes.citations import Cited, sources
+from core.minutes.document import minutes_schema
+from core.minutes.mapreduce import MinutesError, minutes
+from core.minutes.transcript import stream_extract
+from core.rows.templates import Template
 from core.settings import ModelSettings
-from tests.mock_engine import MockEngine
+from tests.mock_engine import MockEngine, last_user
 from testserver.minutes import data_of, minutes_answer, minutes_responder
 from testserver.server import FakeOpenAI
 
@@ -202,25 +205,10 @@ def test_invented_citations_are_dropped_and_counted():
     assert [(p.text, p.rows) for p in result.minutes.summary] == [("진짜", [2])] and result.dropped == 2
 
 
-def test_streamed_deltas_add_up_to_the_markdown_and_the_iterator_gives_the_result():
+def test_streamed_deltas_add_up_to_the_markdown():
     deltas = []
     result = run(meeting(20), MinutesMock(), on_delta=deltas.append)
     assert len(deltas) > 1 and "".join(deltas) == result.markdown == result.streamed
-
-    async def collect():
-        stream = stream_minutes(
-            meeting(20),
-            engine=MinutesMock(),
-            model=MODEL,
-            text_column="text",
-            speaker_column="speaker",
-            chunk_tokens=150,
-            system=SYSTEM,
-        )
-        return [d async for d in stream], stream.result
-
-    streamed, again = asyncio.run(collect())
-    assert "".join(streamed) == again.markdown == result.markdown
 
 
 def test_action_items_come_out_as_a_table_and_the_result_as_json():
@@ -237,7 +225,7 @@ def test_action_items_come_out_as_a_table_and_the_result_as_json():
     }
     data = json.loads(json.dumps(result.as_dict(), ensure_ascii=False))
     assert data["coverage"]["complete"] and data["minutes"]["action_items"][0]["owner"] == first.owner
-    shown = cited_utterances(meeting(20), [*first.rows, 999])
+    shown = sources(meeting(20), [Cited("할 일", first.text, (*first.rows, 999))], "text", "speaker")
     assert shown["row"].tolist() == first.rows and shown["text"].iloc[0].startswith(f"{first.rows[0]}번째 발화")
 
 
@@ -298,3 +286,22 @@ def test_over_http_malformed_json_is_retried_once_then_the_chunk_is_reported_mis
     assert sum(3 in rows_in(b["messages"]) for b in bodies) == 2  # asked once more, then given up
     assert sum(9 in rows_in(b["messages"]) for b in bodies) == 2 and 9 in result.coverage.reached
     assert 3 in result.coverage.missing and result.markdown.startswith("> ⚠ #")
+
+
+def test_stream_extract_yields_deltas_keeps_them_and_closes_the_engine():
+    engine = MockEngine(answer=lambda msgs: "회의록 내용입니다")
+    parts: list[str] = []
+    usage = []
+    got = list(stream_extract("#1 가: 나", Template("sys", "<data>{transcript}</data>"), engine, parts, usage.append))
+    assert "".join(got) == "회의록 내용입니다" == "".join(parts) and len(got) > 1
+    assert engine.closed and usage and usage[0].text == "회의록 내용입니다"
+    assert last_user(engine.calls[0]) == "<data>#1 가: 나</data>"
+
+
+def test_stream_extract_closes_the_engine_when_the_reader_stops_early():
+    engine = MockEngine(answer=lambda msgs: "abcdefghi")
+    parts: list[str] = []
+    stream = stream_extract("t", Template("", "{transcript}"), engine, parts)
+    next(stream)
+    stream.close()
+    assert engine.closed and parts == ["abc"]

@@ -13,7 +13,7 @@ import pytest
 
 from core.engines.factory import OFFLINE_NOTICE, choose_engine, make_engine
 from core.errors import ConfigError
-from core.minutes.transcript import stream_summary
+from core.minutes.transcript import stream_extract
 from core.offline.engine import OfflineEngine
 from core.rows.packing import pack_messages, response_format
 from core.rows.plan import row_plan
@@ -125,11 +125,7 @@ def test_stream_yields_the_minutes_and_reports_usage():
     transcript = "#1 김: 결제 기능은 다음 달에 배포합니다.\n#2 이: 음 네."
     usage = []
 
-    async def go():
-        template = get_task("minutes").build()
-        return "".join([d async for d in stream_summary(transcript, template, engine, on_usage=usage.append)])
-
-    text = asyncio.run(go())
+    text = "".join(stream_extract(transcript, get_task("minutes").build(), engine, [], on_usage=usage.append))
     assert "- 김: 결제 기능은 다음 달에 배포합니다. [#1]" in text
     assert usage and usage[0].text == text and usage[0].prompt_tokens == 0
 
@@ -152,9 +148,7 @@ def test_other_structured_output_needs_a_model():
 def test_rows_run_through_the_same_runner_packed_or_not(pack):
     df = pd.DataFrame({"발화": ["음 그러니까 네 좋아요", "어 제가 제가 할게요", "", "So, um, we ship."]})
     plan = row_plan(task="clean", text_column="발화")
-    results = run_rows_sync(
-        table_rows(df, "발화"), plan.spec, make_engine(ModelSettings(), "offline", "clean"), pack=pack
-    )
+    results = run_rows_sync(table_rows(df, "발화"), plan, make_engine(ModelSettings(), "offline", "clean"), pack=pack)
     assert [r.output for r in results] == ["네 좋아요", "제가 할게요", "", "We ship."]
     assert [r.status for r in results] == ["ok", "ok", "skipped", "ok"]
 

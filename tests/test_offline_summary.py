@@ -10,7 +10,7 @@ from core.minutes.transcript import transcript_text
 from core.offline.clean import clean_text
 from core.offline.engine import minutes_markdown
 from core.offline.keywords import keywords, stem
-from core.offline.summarize import Sentence, central, parse_transcript, sections, shares, split_sentences, summarize
+from core.offline.summarize import Sentence, central, sections, shares, split_sentences, summarize, transcript_sentences
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -43,9 +43,9 @@ def test_split_sentences_keeps_them_as_written(text, sentences):
     assert split_sentences(text) == sentences
 
 
-def test_parse_transcript_reads_rows_times_and_speakers():
+def test_transcript_sentences_reads_rows_times_and_speakers():
     text = "#1 [00:05] 김민수: 시작할게요.\n#3 [1:02:03] Priya: One open question: is Slack in?\n#4 이지은: 네."
-    parsed = parse_transcript(text)
+    parsed = transcript_sentences(text)
     assert [(s.row, s.time, s.speaker, s.text) for s in parsed] == [
         (1, "00:05", "김민수", "시작할게요."),
         (3, "1:02:03", "Priya", "One open question: is Slack in?"),
@@ -55,11 +55,11 @@ def test_parse_transcript_reads_rows_times_and_speakers():
 
 def test_a_colon_in_the_text_is_not_taken_for_a_speaker_when_speakers_recur():
     text = "\n".join(["#1 김: 시작해요.", "#2 이: 좋아요.", "#3 참고: 회의실은 3층입니다.", "#4 김: 끝.", "#5 이: 네."])
-    assert [s.speaker for s in parse_transcript(text)] == ["김", "이", "", "김", "이"]
+    assert [s.speaker for s in transcript_sentences(text)] == ["김", "이", "", "김", "이"]
 
 
 def test_plain_lines_without_row_numbers_are_counted_from_one():
-    assert [s.row for s in parse_transcript("첫 줄입니다.\n\n둘째 줄입니다.")] == [1, 2]
+    assert [s.row for s in transcript_sentences("첫 줄입니다.\n\n둘째 줄입니다.")] == [1, 2]
 
 
 @pytest.mark.parametrize("name", ["meeting_ko.txt", "meeting_en.txt", "utterances_ko_cp949.csv"])

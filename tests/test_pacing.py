@@ -9,7 +9,8 @@ from core.engines.pacing import Pacer, parse_duration
 from core.engines.protocol import Completion
 from core.engines.tokens import count_messages
 from core.errors import EngineError
-from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.plan import RowPlan
+from core.rows.runner import run_rows_sync
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from tests.mock_engine import MockEngine
@@ -81,7 +82,7 @@ def test_paced_engine_waits_between_requests():
     engine = PacedEngine(MockEngine(), Pacer(rpm=1200), "gpt-4o-mini", 10)
     rows = [{"t": str(i)} for i in range(6)]
     started = time.monotonic()
-    run_rows_sync(rows, RowSpec(Template("", "{t}")), engine, concurrency=6)
+    run_rows_sync(rows, RowPlan(Template("", "{t}")), engine, concurrency=6)
     assert time.monotonic() - started >= 5 * 0.05
 
 
@@ -97,7 +98,7 @@ def test_budget_stops_sending_and_keeps_what_finished():
     mock = HonestUsage(lambda m: "x" * 100)
     engine = BudgetedEngine(mock, budget=0.0003, model="gpt-4o-mini", max_tokens=100)
     rows = [{"t": "안녕하세요 " * 50} for _ in range(30)]
-    results = run_rows_sync(rows, RowSpec(Template("", "{t}")), engine, concurrency=1)
+    results = run_rows_sync(rows, RowPlan(Template("", "{t}")), engine, concurrency=1)
     statuses = [r.status for r in results]
     assert 0 < statuses.count("ok") < 30 and set(statuses[statuses.count("ok") :]) == {"cancelled"}
     assert "Budget" in results[-1].error and engine.spend.spent <= 0.0003
@@ -115,7 +116,7 @@ def test_against_a_server_enforcing_rpm_per_second_almost_no_429s():
         engine = build_engine(settings, "openai", None, RunOptions(rpm=1200))
         rows = [{"t": f"row {i}"} for i in range(60)]
         started = time.monotonic()
-        results = run_rows_sync(rows, RowSpec(Template("", "{t}")), engine, concurrency=32)
+        results = run_rows_sync(rows, RowPlan(Template("", "{t}")), engine, concurrency=32)
         elapsed = time.monotonic() - started
         statuses = [r.status for r in srv.requests]
     assert [r.output for r in results] == [f"ECHO: row {i}" for i in range(60)]

@@ -5,12 +5,13 @@ import json
 import pytest
 
 from core.rows.packing import pack_messages, parse_reply, response_format
-from core.rows.runner import RowSpec, run_rows_sync
+from core.rows.plan import RowPlan
+from core.rows.runner import run_rows_sync
 from core.rows.templates import Example, Template
 from tests.mock_engine import MockEngine, last_user
 
 ROWS = [{"text": f"발화 {i}"} for i in range(10)]
-SPEC = RowSpec(Template("정리하세요", "<data>{text}</data>"), text_column="text")
+PLAN = RowPlan(Template("정리하세요", "<data>{text}</data>"), text_column="text")
 
 
 def reply(*pairs):
@@ -50,7 +51,7 @@ def test_response_format_is_a_strict_json_schema():
 
 def test_packed_run_uses_fewer_requests_and_keeps_every_row_its_own_answer():
     engine = MockEngine()
-    results = run_rows_sync(ROWS, SPEC, engine, pack=4)
+    results = run_rows_sync(ROWS, PLAN, engine, pack=4)
     assert len(engine.calls) == 3 and all(f is not None for f in engine.formats)
     assert [r.output for r in results] == [f"echo:<data>발화 {i}</data>" for i in range(10)]
 
@@ -67,7 +68,7 @@ def test_bad_packed_answers_are_asked_again_one_by_one():
             return reply(*pairs)
 
     engine = Sloppy(answer)
-    results = run_rows_sync(ROWS[:4], SPEC, engine, pack=4)
+    results = run_rows_sync(ROWS[:4], PLAN, engine, pack=4)
     assert [r.output for r in results] == [f"echo:<data>발화 {i}</data>" for i in range(4)]
     assert len(engine.calls) == 1 + 2 and engine.formats[1:] == [None, None]
 
@@ -75,6 +76,6 @@ def test_bad_packed_answers_are_asked_again_one_by_one():
 def test_a_failed_pack_falls_back_to_single_requests_that_fail_on_their_own():
     rows = [{"text": "ok 1"}, {"text": "FAIL"}, {"text": "ok 2"}]
     engine = MockEngine()
-    results = run_rows_sync(rows, SPEC, engine, pack=3)
+    results = run_rows_sync(rows, PLAN, engine, pack=3)
     assert [r.status for r in results] == ["ok", "failed", "ok"]
     assert len(engine.calls) == 4

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from core.errors import TemplateError
-from core.rows.plan import row_plan
+from core.rows.plan import RowPlan, row_plan
 from core.rows.results import run_stats
-from core.rows.runner import RowSpec, check_spec, run_rows, run_rows_sync, table_rows
+from core.rows.runner import check_plan, run_rows, run_rows_sync, table_rows
 from core.rows.templates import Template
 from tests.mock_engine import MockEngine, last_user
 
@@ -17,7 +17,7 @@ DF = pd.DataFrame({"화자": ["김", "이", "박", "최"], "발화": ["하나", 
 
 
 def spec(template="{발화}", **kw):
-    return RowSpec(Template("SYS", template), text_column="발화", **kw)
+    return RowPlan(Template("SYS", template), text_column="발화", **kw)
 
 
 def test_each_row_gets_its_own_request_and_a_failure_is_data():
@@ -34,7 +34,7 @@ def test_each_row_gets_its_own_request_and_a_failure_is_data():
 
 def test_text_alias_reads_the_chosen_column():
     rows = table_rows(DF, "화자")
-    results = run_rows_sync(rows, RowSpec(Template("", "{text}/{발화}"), text_column="화자"), MockEngine())
+    results = run_rows_sync(rows, RowPlan(Template("", "{text}/{발화}"), text_column="화자"), MockEngine())
     assert results[0].output == "echo:김/하나"
 
 
@@ -43,10 +43,10 @@ def test_unknown_text_column_is_refused():
         table_rows(DF, "없음")
 
 
-def test_check_spec_knows_the_alias_only_when_a_text_column_is_set():
-    check_spec(spec("{text} {화자}"), list(DF.columns))
+def test_check_plan_knows_the_alias_only_when_a_text_column_is_set():
+    check_plan(spec("{text} {화자}"), list(DF.columns))
     with pytest.raises(TemplateError):
-        check_spec(RowSpec(Template("", "{text}")), list(DF.columns))
+        check_plan(RowPlan(Template("", "{text}")), list(DF.columns))
 
 
 def test_concurrency_is_capped_and_used():
@@ -81,7 +81,7 @@ def test_label_answers_outside_the_list_go_to_review():
     answers = {"하나": "기쁨.", "넷": "행복"}
     engine = MockEngine(lambda m: answers[last_user(m).split(">")[1].split("<")[0]])
     plan = row_plan(task="emotion", text_column="발화")
-    results = run_rows_sync(table_rows(DF, "발화"), plan.spec, engine)
+    results = run_rows_sync(table_rows(DF, "발화"), plan, engine)
     assert (results[0].output, results[0].status) == ("기쁨", "ok")
     assert (results[3].output, results[3].status) == ("행복", "review")
 

@@ -5,7 +5,7 @@ import pytest
 
 from core.rows.plan import row_plan
 from core.rows.results import RowResult
-from core.rows.service import RunJob, execute_sync, rows_to_rerun
+from core.rows.service import RunSetup, execute_sync, rows_to_rerun
 from core.settings import ModelSettings
 from core.store import Store, request_key
 from testserver.server import FakeOpenAI
@@ -28,7 +28,7 @@ def server():
 
 def job(server, template="{발화}", df=DF):
     settings = ModelSettings(api_key="sk-planted", base_url=server.base_url, max_retries=0, model="gpt-4o-mini")
-    return RunJob(df, "meeting.csv", row_plan(template=template, system="S", text_column="발화"), settings)
+    return RunSetup(df, "meeting.csv", row_plan(template=template, system="S", text_column="발화"), settings)
 
 
 def test_request_key_depends_on_model_messages_and_params_only():
@@ -104,7 +104,7 @@ def test_rerun_failed_picks_failed_review_and_unsent_rows(store):
     )
     store.save_result(run_id, RowResult(0, "a", "ok"))
     store.save_result(run_id, RowResult(1, "b", "review"))
-    plan_job = RunJob(DF, "f", row_plan(template="{발화}"), ModelSettings(api_key="k"))
+    plan_job = RunSetup(DF, "f", row_plan(template="{발화}"), ModelSettings(api_key="k"))
     assert rows_to_rerun(store, run_id, plan_job, "failed") == [1, 2]
 
 

@@ -8,8 +8,7 @@ import pytest
 
 from core.jobs.rows import RowJob, interrupted
 from core.rows.plan import RowPlan
-from core.rows.runner import RowSpec
-from core.rows.service import RunJob, execute_sync
+from core.rows.service import RunSetup, execute_sync
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from core.store import LOCAL, Store
@@ -17,7 +16,7 @@ from tests.mock_engine import MockEngine
 from testserver.server import FakeOpenAI
 
 DF = pd.DataFrame({"text": ["하나", "둘"]})
-SPEC = RowSpec(Template(system="sys", user="<data>{text}</data>"), text_column="text")
+PLAN = RowPlan(Template(system="sys", user="<data>{text}</data>"), text_column="text", output_column="out")
 ANNA, BORIS = "session:anna", "user:boris@example.com"
 
 OLD_SCHEMA = """
@@ -45,8 +44,8 @@ def store(tmp_path):
     s.close()
 
 
-def job(owner: str = LOCAL) -> RunJob:
-    return RunJob(DF, f"{owner}.csv", RowPlan(SPEC, "out"), ModelSettings(), engine="openai", owner=owner)
+def job(owner: str = LOCAL) -> RunSetup:
+    return RunSetup(DF, f"{owner}.csv", PLAN, ModelSettings(), engine="openai", owner=owner)
 
 
 def run_as(store: Store, owner: str, only: list[int] | None = None) -> int:
@@ -73,7 +72,7 @@ def test_runs_cut_short_are_offered_only_to_their_owner(store):
 
 
 def test_the_cli_and_a_job_without_an_owner_record_local_runs(store):
-    assert RunJob(DF, "f.csv", RowPlan(SPEC, "out"), ModelSettings()).owner == LOCAL
+    assert RunSetup(DF, "f.csv", PLAN, ModelSettings()).owner == LOCAL
     run_id = run_as(store, LOCAL)
     assert [r.id for r in store.runs()] == [run_id] == [r.id for r in store.runs(owner=LOCAL)]
 

@@ -52,11 +52,11 @@ def test_check_label(answer, expected):
 
 def test_plan_for_task_custom_template_and_document_task():
     plan = row_plan(task="emotion", text_column="발화")
-    assert plan.output_column == "감정" and plan.spec.labels and plan.spec.text_column == "발화"
+    assert plan.output_column == "감정" and plan.labels and plan.text_column == "발화"
     custom = row_plan(template="{화자}: {발화}", system="S", output_column="결과")
-    assert custom.spec.template.system == "S" and custom.output_column == "결과" and not custom.spec.labels
+    assert custom.template.system == "S" and custom.output_column == "결과" and not custom.labels
     overridden = row_plan(task="clean", system="MY SYSTEM")
-    assert overridden.spec.template.system == "MY SYSTEM"
+    assert overridden.template.system == "MY SYSTEM"
     with pytest.raises(ConfigError):
         row_plan(task="minutes")
     with pytest.raises(ConfigError):

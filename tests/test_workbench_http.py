@@ -1,11 +1,13 @@
 """The workbench over HTTP: variants through the row service, few-shot pairs on the wire, stored answers kept apart."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from core.engines.layers import RunOptions
 from core.rows.plan import row_plan
-from core.rows.service import RunJob, execute_sync
+from core.rows.service import RunSetup, execute_sync
 from core.rows.templates import Example
 from core.settings import ModelSettings
 from core.store import Store
@@ -63,11 +65,11 @@ def test_examples_go_on_the_wire_and_stored_answers_never_mix(server, tmp_path):
     store = Store(tmp_path / "s.sqlite3")
     plan = row_plan(template="<data>{발화}</data>", system="라벨 하나", text_column="발화")
     shots = ExamplePicker(POOL, limit=1)
-    taught = plan.__class__(plan.spec.__class__(with_examples(plan.spec.template, shots), "발화"), "output")
-    execute_sync(RunJob(DF, "t.csv", plan, settings(server), RunOptions()), store=store)
+    taught = replace(plan, template=with_examples(plan.template, shots))
+    execute_sync(RunSetup(DF, "t.csv", plan, settings(server), RunOptions()), store=store)
     assert len(server.chat_requests()) == 3
     server.reset()
-    outcome = execute_sync(RunJob(DF, "t.csv", taught, settings(server), RunOptions()), store=store)
+    outcome = execute_sync(RunSetup(DF, "t.csv", taught, settings(server), RunOptions()), store=store)
     bodies = {b["messages"][-1]["content"]: b["messages"] for b in server.chat_requests()}
     assert len(bodies) == 3  # with examples nothing is served from the answers without them
     assert bodies["<data>배송이 늦어요</data>"] == [
@@ -88,16 +90,15 @@ def test_examples_go_on_the_wire_and_stored_answers_never_mix(server, tmp_path):
     }
     assert "examples" not in store.run(outcome.run_id - 1).params
     server.reset()
-    execute_sync(RunJob(DF, "t.csv", taught, settings(server), RunOptions()), store=store)
+    execute_sync(RunSetup(DF, "t.csv", taught, settings(server), RunOptions()), store=store)
     assert server.chat_requests() == []  # the same examples: answered from the store
     store.close()
 
 
 def test_packed_requests_carry_each_rows_examples_once(server, tmp_path):
     plan = row_plan(template="{발화}", system="s", text_column="발화")
-    spec = plan.spec.__class__(with_examples(plan.spec.template, ExamplePicker(POOL, limit=1)), "발화")
-    taught = plan.__class__(spec, "output")
-    outcome = execute_sync(RunJob(DF, "t.csv", taught, settings(server), RunOptions(pack=3)))
+    taught = replace(plan, template=with_examples(plan.template, ExamplePicker(POOL, limit=1)))
+    outcome = execute_sync(RunSetup(DF, "t.csv", taught, settings(server), RunOptions(pack=3)))
     assert [r.status for r in outcome.results] == ["ok"] * 3
     (body,) = server.chat_requests()
     assert body["messages"][1]["role"] == "user" and "배송이 너무 늦네요" in body["messages"][1]["content"]

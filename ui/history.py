@@ -13,6 +13,7 @@ from core.jobs.rows import interrupted, unanswered
 from core.rows.results import results_frame
 from core.rows.tasks import load_tasks
 from core.store import RunInfo
+from ui import downloads
 from ui import state as S
 from ui.i18n import t, task_title
 from ui.owner import owner, owner_kind
@@ -20,8 +21,6 @@ from ui.rows import reopen, runs
 from ui.rows.quote import money
 from ui.rows.table import fingerprint
 from ui.store import store
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def listing() -> list[RunInfo]:
@@ -100,33 +99,15 @@ def open_buttons(info: RunInfo) -> None:
         st.caption(t("history.busy"))
 
 
-def downloads(info: RunInfo) -> None:
+def download_buttons(info: RunInfo) -> None:
     """The run's table again: input columns, the answers (hand edits included), status and error."""
     held = store()
     table = results_frame(held.run_input(info.id, owner=owner()), held.results(info.id), info.output_column)
     key = (info.id, fingerprint(table))
     stem = f"{Path(info.file_name).stem}_{info.output_column}_{info.id}"
-    left, right = st.columns(2)
-    left.download_button(
-        t("rows.download_csv"),
-        S.memo("history.csv", key, lambda: to_csv_bytes(table)),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon="⬇️",
-        key="d.history_csv",
-        on_click="ignore",
-        width="stretch",
-    )
-    right.download_button(
-        t("rows.download_xlsx"),
-        S.memo("history.xlsx", key, lambda: to_xlsx_bytes(table)),
-        file_name=f"{stem}.xlsx",
-        mime=XLSX_MIME,
-        icon="⬇️",
-        key="d.history_xlsx",
-        on_click="ignore",
-        width="stretch",
-    )
+    csv = S.memo("history.csv", key, lambda: to_csv_bytes(table))
+    xlsx = S.memo("history.xlsx", key, lambda: to_xlsx_bytes(table))
+    downloads.table_pair(st.columns(2), stem, csv, xlsx, key="history_")
 
 
 def delete(info: RunInfo) -> None:

@@ -15,7 +15,7 @@ from core.minutes.mapreduce import MinutesResult, minutes_settings
 from core.store import Store
 from ui import prompts, settings, summary
 from ui import state as S
-from ui.errors import capture
+from ui.errors import capture, show
 from ui.i18n import t
 from ui.store import store
 
@@ -69,7 +69,7 @@ def chunk_settings(table: Table) -> None:
     try:
         chunks = chunk_count(table)
     except Exception as exc:  # a size too small for one utterance, a missing column: say so, writing is refused too
-        summary.tell(capture(exc))
+        show(capture(exc))
         return
     key = "minutes.plan_one" if chunks == 1 else "minutes.plan"
     st.caption(t(key, chunks=f"{chunks:,}", tokens=f"{budget():,}", model=model()))

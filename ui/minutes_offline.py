@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.engines.factory import make_engine
 from core.engines.protocol import Completion
-from core.jobs.rows import stream_sync
+from core.minutes.transcript import stream_extract
 from core.rows.tasks import get_task
 from ui import prompts, settings, summary
 from ui import state as S
@@ -46,7 +46,7 @@ def write(text: str) -> None:
     usage: list[Completion] = []
     try:
         with st.container(border=True):
-            st.write_stream(stream_sync(text, template, engine, parts, on_usage=usage.append), cursor="▌")
+            st.write_stream(stream_extract(text, template, engine, parts, on_usage=usage.append), cursor="▌")
     except Exception as exc:
         S.put(S.MINUTES_ERROR, capture(exc))
     finally:  # also when the user stops the script mid-stream: what was written is kept

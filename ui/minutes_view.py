@@ -8,18 +8,17 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
+from core.cells import cell_text
 from core.exports.minutes_docx import markdown_docx, minutes_docx
 from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.loaders import Table
 from core.minutes.citations import by_section, citations, sources
 from core.minutes.mapreduce import MinutesResult
-from core.rows.results import cell_text
+from ui import downloads, summary
 from ui import state as S
-from ui import summary
 from ui.i18n import t
 
 ACTION_COLUMNS = ["text", "owner", "due", "rows", "time"]  # as core.minutes.document.action_items_frame makes them
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def result(table: Table) -> None:
@@ -120,7 +119,7 @@ def apply_edits(table: pd.DataFrame, state: Mapping) -> pd.DataFrame:
 def fold_actions() -> str:
     """Fold the action item editor's pending changes into plain state (a fresh editor shows them); its key now."""
     key = f"w.actions.{S.get(S.ACTIONS_VERSION)}"
-    pending = st.session_state.get(key)
+    pending = S.widget_state(key)
     if isinstance(pending, Mapping) and any(pending.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
         S.put(S.ACTIONS, apply_edits(S.get(S.ACTIONS), pending))
         S.bump(S.ACTIONS_VERSION)
@@ -159,27 +158,8 @@ def actions(key: str) -> None:
     )
     st.caption(t("minutes.actions_help"))
     stem, shown = f"{summary.stem()}_{t('minutes.actions_stem')}", labelled(table)
-    left, right = st.columns(2)
-    left.download_button(
-        t("minutes.download_csv"),
-        to_csv_bytes(shown),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon="⬇️",
-        key="d.actions_csv",
-        on_click="ignore",
-        width="stretch",
-    )
-    right.download_button(
-        t("minutes.download_xlsx"),
-        to_xlsx_bytes(shown, sheet=t("minutes.actions")),
-        file_name=f"{stem}.xlsx",
-        mime=XLSX,
-        icon="⬇️",
-        key="d.actions_xlsx",
-        on_click="ignore",
-        width="stretch",
-    )
+    xlsx = to_xlsx_bytes(shown, sheet=t("minutes.actions"))
+    downloads.table_pair(st.columns(2), stem, to_csv_bytes(shown), xlsx, key="actions_", labels="minutes")
 
 
 def structured(found: MinutesResult, text: str) -> bytes:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from core.errors import ConfigError
 from core.rows.plan import RowPlan, row_plan
-from core.rows.runner import TEXT_ALIAS, check_spec
+from core.rows.runner import TEXT_ALIAS, check_plan
 from core.rows.tasks import Task, get_task, row_tasks
 from ui import state as S
 
@@ -135,5 +135,5 @@ def plan(df: pd.DataFrame, text_column: str | None) -> RowPlan:
             text_column=text_column,
             labels=labels(name) if preset(name).kind == "label" else None,
         )
-    check_spec(result.spec, list(df.columns))
+    check_plan(result, list(df.columns))
     return result

@@ -1,8 +1,8 @@
 """What every page draws first: session setup, the sidebar and the engine notice.
 
-Pages call `frame()` themselves (rather than app.py drawing the sidebar) because Streamlit runs a file
+Pages call `open_page()` themselves (rather than app.py drawing the sidebar) because Streamlit runs a file
 in pages/ directly, without app.py, when a server's first request is a deep link, and AppTest does so
-after its first run; `frame()` is idempotent, so the normal path through app.py is unaffected.
+after its first run; `open_page()` is idempotent, so the normal path through app.py is unaffected.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ui.i18n import browser_lang, has, t
 from ui.rows import runs
 
 
-def frame(page: str, task: str | None = None) -> None:
+def open_page(page: str, task: str | None = None) -> None:
     """Set up the session for `page`, fold in a finished run, draw the sidebar for `task` (default: the row task)."""
     S.init(browser_lang())
     S.enter(page)

@@ -17,7 +17,7 @@ from core.settings import ModelSettings
 if TYPE_CHECKING:
     from core.engines.protocol import Completion
     from core.jobs.minutes import MinutesJob
-    from core.jobs.rows import JobSnapshot, RowJob
+    from core.jobs.rows import RowJob, RowSnapshot
     from core.minutes.mapreduce import MinutesResult
     from core.rows.results import RowResult
 
@@ -51,7 +51,7 @@ class RunMessage:
     """How the last Run or re-run went: it could not start (error), or it finished (snapshot)."""
 
     error: BaseException | None = None
-    snapshot: JobSnapshot | None = None
+    snapshot: RowSnapshot | None = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from core.minutes.transcript import transcript_text
 from ui import settings
 from ui import state as S
 from ui.errors import show
-from ui.i18n import has, t
+from ui.i18n import t
 from ui.state import Minutes
 
 MINUTES, EXTRACT = "minutes", "extract"  # map-reduce minutes by a model; the offline engine's extractive summary
@@ -78,20 +78,10 @@ def set_text(text: str) -> None:
         made.text = text
 
 
-def tell(exc: BaseException) -> None:
-    """An error in plain words: the minutes' own message for its code, else the app's (ui/errors.py)."""
-    key = "minutes.error_" + str(getattr(exc, "code", "")).replace(".", "_")
-    if not has(key):
-        show(exc)
-        return
-    st.error(t(key), icon="⚠️")
-    st.caption(t("errors.detail", detail=getattr(exc, "message", str(exc))))
-
-
 def problem() -> None:
     """Why the last attempt failed (what was written before the failure is kept below)."""
     if S.get(S.MINUTES_ERROR) is not None:
-        tell(S.get(S.MINUTES_ERROR))
+        show(S.get(S.MINUTES_ERROR))
 
 
 def metrics(usage: Completion | None, requests: int | None) -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from core.cli import args as flags
 from core.engines.factory import choose_engine
 from core.errors import ConfigError
 from core.exports.tables import to_bytes
 from core.loaders import load_path
-from core.rows.runner import check_spec, table_rows
+from core.rows.runner import check_plan, table_rows
 from core.settings import ModelSettings
 from core.workbench.compare import Base, Comparison, compare_sync, make_variants
 from core.workbench.examples import load_examples
@@ -22,14 +23,12 @@ from core.workbench.sampling import sample_rows, sendable
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Ask each variant about the same sampled rows once and write the answers side by side."""
-    from core.cli import run as commands  # shared helpers: @FILE texts, --out, the store, run options
-
-    fmt = commands._out_format(args.out)
+    fmt = flags.out_format(args.out)
     args.pack, args.fillers = 1, None  # one row per request, so each answer is one row's; the preset fillers
     table = load_path(args.input, sheet=args.sheet)
     variants = make_variants(
-        systems=[commands._text_arg(s) or "" for s in args.system],
-        templates=[commands._text_arg(t) or "" for t in args.template],
+        systems=[flags.text_arg(s) or "" for s in args.system],
+        templates=[flags.text_arg(t) or "" for t in args.template],
         models=args.model,
         temperatures=args.temperature,
         labels=args.label,
@@ -61,8 +60,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.examples is not None:
         picker = load_examples(
             args.examples,
-            first.spec.template,
-            first.spec.text_column,
+            first.template,
+            first.text_column,
             first.output_column,
             limit=args.max_examples,
             budget=args.examples_tokens,
@@ -70,14 +69,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         base = replace(base, examples=picker)
     for v in variants:
-        check_spec(base.plan(v).spec, list(table.df.columns))
-    rows = table_rows(table.df, first.spec.text_column)
+        check_plan(base.plan(v), list(table.df.columns))
+    rows = table_rows(table.df, first.text_column)
     picked = sample_rows(
         len(rows),
         args.sample,
         how="first" if args.seed is None else "random",
         seed=args.seed,
-        pool=sendable(rows, first.spec.template),
+        pool=sendable(rows, first.template),
     )
     engine, notice = choose_engine(settings, args.engine)
     if notice:
@@ -89,14 +88,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
             base,
             variants,
             picked,
-            options=commands._options(args),
+            options=flags.run_options(args),
             engine=engine,
-            store=commands._store(args),
+            store=flags.open_store(args),
             on_result=lambda r, done, total: bar.update(1),
         )
     frame = result.frame(table.df, args.output_column or first.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
-    return _report(result, args.out, bool(first.spec.labels))
+    return _report(result, args.out, bool(first.labels))
 
 
 def _report(result: Comparison, out: Path, is_label: bool) -> int:

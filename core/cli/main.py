@@ -9,8 +9,10 @@ from pathlib import Path
 
 from core.cli import workbench_args
 from core.errors import CoreError
+from core.settings import ModelSettings
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT = ModelSettings()
 # "module:function", imported only when that command runs: `tasks` and `--help` stay free of pandas and openai.
 COMMANDS = {
     "tasks": "core.cli.tasks:cmd_tasks",
@@ -45,11 +47,11 @@ def _add_input(p: argparse.ArgumentParser) -> None:
 
 def _add_model(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--model", default="gpt-4o-mini")
-    g.add_argument("--temperature", type=float, default=0.2)
-    g.add_argument("--max-tokens", type=int, default=1024)
-    g.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
-    g.add_argument("--max-retries", type=int, default=4, help="retries on 429, 5xx and timeouts")
+    g.add_argument("--model", default=DEFAULT.model)
+    g.add_argument("--temperature", type=float, default=DEFAULT.temperature)
+    g.add_argument("--max-tokens", type=int, default=DEFAULT.max_tokens)
+    g.add_argument("--timeout", type=float, default=DEFAULT.timeout, help="seconds per request")
+    g.add_argument("--max-retries", type=int, default=DEFAULT.max_retries, help="retries on 429, 5xx and timeouts")
     g.add_argument("--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)")
     g.add_argument(
         "--engine",
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
     p.add_argument("--output-column", help="name of the answer column")
     p.add_argument("--labels", help="comma-separated labels for a label task (e.g. emotion)")
-    p.add_argument("--concurrency", type=int, default=8, help="requests in flight")
+    p.add_argument("--concurrency", type=int, default=DEFAULT.concurrency, help="requests in flight")
     p.add_argument("--rpm", type=int, help="requests-per-minute limit to pace under")
     p.add_argument("--tpm", type=int, help="tokens-per-minute limit to pace under")
     p.add_argument("--pack", type=int, default=1, help="rows per request (default 1 = off)")
@@ -106,7 +108,7 @@ def _add_summarize(p: argparse.ArgumentParser) -> None:
     p.add_argument("--system", help="system prompt, or @FILE (default: the minutes task's)")
     p.add_argument("--chunk-tokens", type=int, help="transcript tokens per part (default: from the model's context)")
     p.add_argument("--overlap", type=int, default=0, help="utterances repeated before each part, for context")
-    p.add_argument("--concurrency", type=int, default=8, help="parts summarized at once")
+    p.add_argument("--concurrency", type=int, default=DEFAULT.concurrency, help="parts summarized at once")
     p.add_argument("--rpm", type=int, help="requests-per-minute limit to pace under")
     p.add_argument("--tpm", type=int, help="tokens-per-minute limit to pace under")
     p.add_argument("--budget", type=float, help="stop sending before spending more than this many USD")

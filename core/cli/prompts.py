@@ -40,10 +40,10 @@ def _show(lib: PromptLibrary, args: argparse.Namespace) -> int:
 
 
 def _save(lib: PromptLibrary, args: argparse.Namespace) -> int:
-    from core.cli.run import _text_arg
+    from core.cli.args import text_arg
     from core.rows.tasks import get_task
 
-    system, template = _text_arg(args.system), _text_arg(args.template)
+    system, template = text_arg(args.system), text_arg(args.template)
     task = get_task(args.task) if args.task else None
     if task is None and system is None:
         raise ConfigError("Say what to save: --system TEXT|@FILE (and --template).", code="prompts.empty")

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.cli.run import _engine_name, _options, _settings, _store, _text_arg, load_input
+from core.cli.args import engine_name, load_input, model_settings, open_store, run_options, text_arg
 from core.engines.layers import build_engine
 from core.errors import ConfigError
 from core.exports.minutes_docx import markdown_docx, minutes_docx
 from core.exports.tables import to_bytes
-from core.jobs.rows import stream_sync
 from core.loaders import Table
 from core.minutes.mapreduce import MinutesResult, minutes_settings, minutes_sync
-from core.minutes.transcript import transcript_text
+from core.minutes.transcript import stream_extract, transcript_text
 from core.rows.tasks import get_task
 
 OUT_SUFFIXES = {".md", ".txt", ".json", ".docx"}
@@ -53,13 +52,13 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     _check_paths(args)
     table = load_input(args)
     column = _column(table, args.column)
-    settings = _settings(args)
-    name = _engine_name(args, settings)
-    options = replace(_options(args), sentences=args.sentences)
+    settings = model_settings(args)
+    name = engine_name(args, settings)
+    options = replace(run_options(args), sentences=args.sentences)
     if name == "offline":
         return _offline(args, table, column, build_engine(settings, name, "minutes", options))
     settings = minutes_settings(settings)
-    engine = build_engine(settings, name, "minutes", options, _store(args))
+    engine = build_engine(settings, name, "minutes", options, open_store(args))
     live = args.out is None and not args.json
     result = minutes_sync(
         table.df,
@@ -67,7 +66,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         model=settings.model,
         text_column=column,
         speaker_column=table.speaker_column,
-        system=_text_arg(args.system),
+        system=text_arg(args.system),
         chunk_tokens=args.chunk_tokens,
         overlap=args.overlap,
         concurrency=settings.concurrency,
@@ -147,10 +146,10 @@ def _offline(args: argparse.Namespace, table: Table, column: str, engine) -> int
             "extractive summary only.",
             code="config.offline_minutes",
         )
-    template = get_task("minutes").build(system=_text_arg(args.system))
+    template = get_task("minutes").build(system=text_arg(args.system))
     transcript = transcript_text(table.df, column, table.speaker_column)
     live, parts = args.out is None, []
-    for delta in stream_sync(transcript, template, engine, parts):
+    for delta in stream_extract(transcript, template, engine, parts):
         if live:
             _echo(delta)
     if _docx(args.out):

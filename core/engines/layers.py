@@ -15,7 +15,7 @@ from core.settings import ModelSettings
 from core.store import Store, request_key
 
 
-class _Layer:
+class Layer:
     """Passes everything through to the engine inside."""
 
     def __init__(self, inner: Engine) -> None:
@@ -34,7 +34,7 @@ class _Layer:
         await self.inner.aclose()
 
 
-class PacedEngine(_Layer):
+class PacedEngine(Layer):
     """Waits for the pacer before each request; the engine reports responses back to it."""
 
     def __init__(self, inner: Engine, pacer: Pacer, model: str, max_tokens: int) -> None:
@@ -57,7 +57,7 @@ class Spend:
     held: float = 0.0
 
 
-class BudgetedEngine(_Layer):
+class BudgetedEngine(Layer):
     """Refuses to send a request whose worst-case cost would pass the budget; what finished is kept."""
 
     def __init__(
@@ -87,7 +87,7 @@ class BudgetedEngine(_Layer):
         return done
 
 
-class StoredEngine(_Layer):
+class StoredEngine(Layer):
     """Serves a request identical to one already answered from the store; saves each new answer at once."""
 
     def __init__(

@@ -97,13 +97,6 @@ class OpenAIEngine:
                 )
             )
 
-    async def list_models(self) -> list[str]:
-        """The model ids the endpoint offers."""
-        try:
-            return sorted([m.id async for m in self.client.models.list()])
-        except openai.OpenAIError as exc:
-            raise self._translate(exc) from None
-
     async def aclose(self) -> None:
         """Close the HTTP connections."""
         await self.client.close()

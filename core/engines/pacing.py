@@ -51,11 +51,6 @@ class Pacer:
         self._tokens = _Schedule(tpm / 60 * HEADROOM, TOKEN_BURST_SECONDS) if tpm else None
         self.factor, self.pause_until, self.throttled = 1.0, 0.0, 0
 
-    @property
-    def active(self) -> bool:
-        """Whether any limit is set."""
-        return bool(self._requests or self._tokens)
-
     def reserve(self, tokens: int) -> float:
         """The start time for a request of `tokens` (prompt plus max output), reserved now."""
         now = self.clock()

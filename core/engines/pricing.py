@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core.engines.families import family
 from core.presets import PRESETS
 
 PRICES = PRESETS / "prices.toml"
@@ -31,8 +32,7 @@ class PriceList:
 
     def price(self, model: str) -> Price | None:
         """The price of `model`, matching dated snapshots (gpt-4o-2024-08-06) to their family."""
-        name = model.lower().split("/")[-1]
-        best = max((m for m in self.models if name == m or name.startswith(m + "-")), key=len, default=None)
+        best = family(model, self.models)
         return self.models[best] if best else None
 
     def cost(self, model: str, prompt_tokens: int, completion_tokens: int) -> float | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.engines.families import family
 from core.engines.protocol import Message
 
 # Per OpenAI's guidance for chat models: each message costs a few tokens of framing, the reply a few more.
 PER_MESSAGE, PER_REPLY = 3, 3
-O200K_PREFIXES = ("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss")
-CL100K_PREFIXES = ("gpt-4", "gpt-3.5", "text-embedding-3", "text-embedding-ada")
+O200K = ("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "chatgpt-4o", "gpt-oss")
+CL100K = ("gpt-4", "gpt-3.5", "text-embedding-3", "text-embedding-ada")
+ENCODINGS = {name: "o200k_base" for name in O200K} | {name: "cl100k_base" for name in CL100K}
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,8 @@ class Count:
 
 def encoding_name(model: str) -> str | None:
     """The OpenAI encoding a model uses, or None when it is not an OpenAI model we know."""
-    name = model.lower().split("/")[-1]
-    if name.startswith(O200K_PREFIXES):
-        return "o200k_base"
-    if name.startswith(CL100K_PREFIXES):
-        return "cl100k_base"
-    return None
+    known = family(model, ENCODINGS)
+    return ENCODINGS[known] if known else None
 
 
 @lru_cache(maxsize=2)

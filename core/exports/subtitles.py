@@ -7,9 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
+from core.cells import cell_text
 from core.errors import ConfigError
 from core.formats._common import tidy
-from core.rows.results import cell_text
 
 SHOWN_ROWS = 5
 MAX_SECONDS = 100 * 3600  # SRT cannot write 100 hours; no recording a user brings here lasts that long

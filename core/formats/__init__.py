@@ -83,7 +83,7 @@ STRENGTH = {
 }
 STRONG = 0.8
 
-__all__ = ["COLUMNS", "FORMATS", "KINDS", "STRONG", "Claim", "best", "detect", "parse_transcript", "scores"]
+__all__ = ["COLUMNS", "FORMATS", "KINDS", "STRONG", "Claim", "best", "parse_transcript", "scores"]
 
 
 @dataclass(frozen=True)
@@ -136,12 +136,6 @@ def best(name: str, text: str) -> Claim | None:
         return _best(name, text)
     finally:
         _forget()
-
-
-def detect(name: str, text: str) -> str | None:
-    """The kind of transcript the text is, or None."""
-    claim = best(name, text)
-    return claim.kind if claim else None
 
 
 def parse_transcript(name: str, text: str, min_score: float = 0.0) -> tuple[str, pd.DataFrame] | None:

@@ -127,7 +127,7 @@ def labels_look_like_speakers(labels: list[str | None], min_share: float = 0.5) 
     return len(named) <= 2 or Counter(named).most_common(1)[0][1] >= 2
 
 
-def frame(rows: Iterable[Row]) -> pd.DataFrame:
+def utterance_table(rows: Iterable[Row]) -> pd.DataFrame:
     """The utterance table: start, end, speaker, text as strings; rows without text dropped."""
     kept = [row for row in rows if row[3]]
     return pd.DataFrame(kept, columns=COLUMNS, dtype=object).astype(str)

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from core.formats import _blocks
-from core.formats._common import DATE, clock_ms, frame, is_label
+from core.formats._common import DATE, clock_ms, is_label, utterance_table
 
 HEADER = re.compile(r"^(.+?)\s+(\d{1,2}:\d{2}(?::\d{2})?)$")
 FOOTER = re.compile(r"^(?:https?://)?clovanote\.naver\.com\S*$", re.IGNORECASE)
@@ -37,4 +37,4 @@ def sniff(name: str, text: str) -> bool:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per block, with its start; the title, date and URL left out."""
     _, blocks = _blocks.split_blocks(text, header, lambda line: FOOTER.match(line) is not None)
-    return frame(_blocks.to_rows(blocks))
+    return utterance_table(_blocks.to_rows(blocks))

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from core.formats._common import Row, frame, head, tidy
+from core.formats._common import Row, head, tidy, utterance_table
 
 LINE = re.compile(r"^\s*#([^#\s][^#\n]{0,30})#\s*[:：]\s*(.*)$")
 MIN_SHARE = 0.5
@@ -28,4 +28,4 @@ def parse(text: str) -> pd.DataFrame:
             rows.append(("", "", match.group(1).strip(), tidy(match.group(2))))
         elif rows:
             rows[-1] = (*rows[-1][:3], tidy(f"{rows[-1][3]} {line}"))
-    return frame(rows)
+    return utterance_table(rows)

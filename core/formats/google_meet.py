@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from core.formats._common import Row, clock_ms, frame, head, seconds, split_speaker, tidy
+from core.formats._common import Row, clock_ms, head, seconds, split_speaker, tidy, utterance_table
 
 ATTENDEES = ("attendees", "참석자")
 TRANSCRIPT = ("transcript", "스크립트", "트랜스크립트", "녹취록")
@@ -56,4 +56,4 @@ def _rows(lines: list[str]) -> list[Row]:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per "Name: text" paragraph; a marker gives the start of the turn after it."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return frame(_rows(_body(lines)))
+    return utterance_table(_rows(_body(lines)))

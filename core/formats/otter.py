@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from core.formats import _blocks
-from core.formats._common import clock_ms, frame, head, is_label
+from core.formats._common import clock_ms, head, is_label, utterance_table
 
 HEADER = re.compile(r"^(?:(.+?)(\s+))?(\d{1,2}:\d{2}(?::\d{2})?)$")
 MIN_PLAIN_HEADERS = 3
@@ -40,4 +40,4 @@ def score(name: str, text: str) -> float:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per block, with its start; the end is not written by Otter."""
     _, blocks = _blocks.split_blocks(text, header, lambda line: FOOTER.match(line) is not None)
-    return frame(_blocks.to_rows(blocks))
+    return utterance_table(_blocks.to_rows(blocks))

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from core.formats import _blocks
-from core.formats._common import clock_ms, frame, head, is_label
+from core.formats._common import clock_ms, head, is_label, utterance_table
 
 HEADER = re.compile(r"^(.*?)\s*\(((?:\d{1,2}:)?\d{1,2}:\d{2})\)\s*:\s*(.*)$")
 
@@ -31,4 +31,4 @@ def sniff(name: str, text: str) -> bool:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per block, with its start."""
     _, blocks = _blocks.split_blocks(text, header)
-    return frame(_blocks.to_rows(blocks))
+    return utterance_table(_blocks.to_rows(blocks))

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pandas as pd
 
-from core.formats._common import Row, frame, head, labels_look_like_speakers, split_speaker, tidy
+from core.formats._common import Row, head, labels_look_like_speakers, split_speaker, tidy, utterance_table
 
 MIN_SHARE = 0.6
 MIN_RECURRING_SHARE = 0.5
@@ -32,4 +32,4 @@ def parse(text: str) -> pd.DataFrame:
             rows.append(("", "", speaker or "", tidy(said)))
         else:
             rows[-1] = (*rows[-1][:3], tidy(f"{rows[-1][3]} {line}"))
-    return frame(rows)
+    return utterance_table(rows)

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pysubs2
 
-from core.formats._common import frame, head, labels_look_like_speakers, seconds, speaker_prefix, turns
+from core.formats._common import head, labels_look_like_speakers, seconds, speaker_prefix, turns, utterance_table
 from core.formats._vtt import is_vtt
 
 TIMING = re.compile(r"\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}")
@@ -37,7 +37,7 @@ def parse(text: str) -> pd.DataFrame:
     cues = [(event.start, event.end, said) for event in events for said in _turns(event.text)]
     split = [speaker_prefix(said) for _, _, said in cues]
     named = labels_look_like_speakers([label for label, _ in split])
-    return frame(
+    return utterance_table(
         (seconds(start), seconds(end), (label or "") if named else "", rest if named else said)
         for (start, end, said), (label, rest) in zip(cues, split)
     )

@@ -6,7 +6,16 @@ import re
 
 import pandas as pd
 
-from core.formats._common import Row, clock_ms, frame, head, labels_look_like_speakers, seconds, split_speaker, tidy
+from core.formats._common import (
+    Row,
+    clock_ms,
+    head,
+    labels_look_like_speakers,
+    seconds,
+    split_speaker,
+    tidy,
+    utterance_table,
+)
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 LINE = re.compile(rf"^\s*([\[(]?)({_TIME})(?:\s*(?:-->|[-–~])\s*({_TIME}))?([\])]?)\s*(?:[-–—|]\s+)?(.*)$")
@@ -45,4 +54,4 @@ def parse(text: str) -> pd.DataFrame:
             rows[-1] = (*rows[-1][:3], tidy(f"{rows[-1][3]} {line}"))
         else:
             rows.append(("", "", "", tidy(line)))
-    return frame(rows)
+    return utterance_table(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.formats._common import frame, labels_look_like_speakers, seconds, speaker_prefix
+from core.formats._common import labels_look_like_speakers, seconds, speaker_prefix, utterance_table
 from core.formats._vtt import is_vtt, read_cues
 
 
@@ -19,7 +19,7 @@ def parse(text: str) -> pd.DataFrame:
     said = [(cue, turn) for cue in read_cues(text) for turn in cue.turns]
     split = [speaker_prefix(turn) for _, turn in said]
     named = labels_look_like_speakers([label for label, _ in split])
-    return frame(
+    return utterance_table(
         (seconds(cue.start), seconds(cue.end), cue.voice or (label or "" if named else ""), rest if named else turn)
         for (cue, turn), (label, rest) in zip(said, split)
     )

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from core.formats._common import Row, frame, head, seconds, tidy
+from core.formats._common import Row, head, seconds, tidy, utterance_table
 from core.formats._vtt import Cue, is_vtt, read_cues
 
 VOICE = re.compile(r"<v[.\s]")
@@ -40,4 +40,4 @@ def _rows(cues: tuple[Cue, ...]) -> list[Row]:
 
 def parse(text: str) -> pd.DataFrame:
     """One utterance per spoken turn, the voice as the speaker."""
-    return frame(_rows(read_cues(text)))
+    return utterance_table(_rows(read_cues(text)))

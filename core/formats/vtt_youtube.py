@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.formats._common import HEAD_CHARS, Row, clock_ms, frame, seconds, tidy
+from core.formats._common import HEAD_CHARS, Row, clock_ms, seconds, tidy, utterance_table
 from core.formats._vtt import Cue, clean_line, is_vtt, read_cues
 
 KARAOKE = re.compile(r"<(\d+:\d{2}:\d{2}\.\d{3})>")
@@ -89,4 +89,4 @@ def _row(words: list[Word]) -> Row:
 
 def parse(text: str) -> pd.DataFrame:
     """One utterance per sentence (or per caption line), each said once, with its spoken times."""
-    return frame(_row(words) for words in _sentences(_caption_lines(read_cues(text))))
+    return utterance_table(_row(words) for words in _sentences(_caption_lines(read_cues(text))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.formats._common import frame, labels_look_like_speakers, seconds, speaker_prefix
+from core.formats._common import labels_look_like_speakers, seconds, speaker_prefix, utterance_table
 from core.formats._vtt import Cue, cues_or_none, read_cues
 
 SAMPLE_CUES = 200
@@ -28,4 +28,4 @@ def parse(text: str) -> pd.DataFrame:
     for cue in read_cues(text):
         speaker, said = speaker_prefix(cue.text)
         rows.append((seconds(cue.start), seconds(cue.end), speaker or "", said))
-    return frame(rows)
+    return utterance_table(rows)

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from core.formats import _json
-from core.formats._common import clock_ms, frame, seconds, tidy
+from core.formats._common import clock_ms, seconds, tidy, utterance_table
 
 # tinydiarize marks a change of speaker inside the text; it is not speech
 TURN = re.compile(r"\s*\[SPEAKER_TURN\]\s*")
@@ -37,6 +37,6 @@ def _text(value: Any) -> str:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per transcription entry."""
     entries = _json.items(_json.load(text), "transcription") or []
-    return frame(
+    return utterance_table(
         (_time(e, "from"), _time(e, "to"), _json.speaker_of(e.get("speaker")), _text(e.get("text"))) for e in entries
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.formats import _json
-from core.formats._common import frame
+from core.formats._common import utterance_table
 
 
 def sniff(name: str, text: str) -> bool:
@@ -25,7 +25,7 @@ def has_text(segments: list[dict]) -> bool:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per segment, with the segment's speaker when it has one."""
     segments = _json.items(_json.load(text), "segments") or []
-    return frame(
+    return utterance_table(
         (
             _json.to_seconds(s.get("start")),
             _json.to_seconds(s.get("end")),

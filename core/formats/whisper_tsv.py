@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from core.formats._common import Row, frame, head, seconds, tidy
+from core.formats._common import Row, head, seconds, tidy, utterance_table
 
 HEADER = "start\tend\ttext"
 ROW = re.compile(r"^\s*(\d{1,12})\t(\d{1,12})\t(.*)$")
@@ -28,4 +28,4 @@ def parse(text: str) -> pd.DataFrame:
         elif rows and line.strip():
             start, end, speaker, said = rows[-1]
             rows[-1] = (start, end, speaker, tidy(f"{said} {line}"))
-    return frame(rows)
+    return utterance_table(rows)

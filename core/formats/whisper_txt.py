@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from core.formats._common import Row, clock_ms, frame, head, seconds, tidy
+from core.formats._common import Row, clock_ms, head, seconds, tidy, utterance_table
 
 _TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{3}"
 LINE = re.compile(rf"^\s*\[({_TIME})\s*-->\s*({_TIME})\]\s*(.*)$")
@@ -32,4 +32,4 @@ def parse(text: str) -> pd.DataFrame:
             rows.append((seconds(clock_ms(start)), seconds(clock_ms(end)), "", tidy(said)))
         elif rows and line.strip():
             rows[-1] = (*rows[-1][:3], tidy(f"{rows[-1][3]} {line}"))
-    return frame(rows)
+    return utterance_table(rows)

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from core.formats import _blocks
-from core.formats._common import clock_ms, frame, is_label
+from core.formats._common import clock_ms, is_label, utterance_table
 
 HEADER = re.compile(r"^\[([^\]]{1,60})\]\s+(\d{1,2}:\d{2}:\d{2})$")
 MIN_HEADERS = 2
@@ -30,4 +30,4 @@ def sniff(name: str, text: str) -> bool:
 def parse(text: str) -> pd.DataFrame:
     """One utterance per block, starting at the time of day Zoom wrote; Zoom gives no end."""
     _, blocks = _blocks.split_blocks(text, header)
-    return frame(_blocks.to_rows(blocks))
+    return utterance_table(_blocks.to_rows(blocks))

@@ -1,22 +1,20 @@
-"""Background work for interactive front ends: a row run (service.execute) in its own thread and event loop,
-and a summary stream driven from synchronous code. Pure: no UI imports, safe to poll from any thread."""
+"""A row run (service.execute) in the background for interactive front ends: its own thread and event loop.
+Pure: no UI imports, safe to poll from any thread."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.engines.factory import choose_engine
-from core.engines.layers import build_engine
+from core.engines.layers import Layer, build_engine
 from core.engines.protocol import Completion, Engine, Message
 from core.errors import EngineError
 from core.jobs.base import ThreadJob
-from core.minutes.transcript import stream_summary
 from core.rows.results import RowResult
-from core.rows.service import RunJob, execute, open_run
-from core.rows.templates import Template
+from core.rows.service import RunSetup, execute, open_run
 from core.store import LOCAL, RunInfo, Store
 
 STOPPED = "stopped before it was answered"
@@ -27,7 +25,7 @@ WATCHED = ("failed", "cancelled")  # statuses whose failure kind (auth, budget, 
 
 
 @dataclass(frozen=True)
-class JobSnapshot:
+class RowSnapshot:
     """A consistent copy of a job's progress: finished rows so far, how many, and whether it still runs."""
 
     results: dict[int, RowResult]
@@ -43,28 +41,25 @@ class JobSnapshot:
         return self.done / self.total if self.total else 1.0
 
 
-class _KindRecorder:
-    """Wraps an engine to remember the kind (auth, rate_limit, budget, ...) behind each failure message."""
+class _KindRecorder(Layer):
+    """Remembers the kind (auth, rate_limit, budget, ...) behind each failure message; closes the engine once."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine, self.name = engine, getattr(engine, "name", "engine")
+        super().__init__(engine)
         self.kinds: dict[str, str] = {}
         self.closed = False
 
     async def complete(self, messages: list[Message], **kw) -> Completion:
         try:
-            return await self.engine.complete(messages, **kw)
+            return await self.inner.complete(messages, **kw)
         except EngineError as exc:
             self.kinds[exc.message] = exc.kind
             raise
 
-    def stream(self, messages: list[Message], on_usage=None):
-        return self.engine.stream(messages, on_usage=on_usage)
-
     async def aclose(self) -> None:
         if not self.closed:  # execute() closes it, and so does the job when it was stopped before starting
             self.closed = True
-            await self.engine.aclose()
+            await self.inner.aclose()
 
 
 class RowJob(ThreadJob):
@@ -76,25 +71,25 @@ class RowJob(ThreadJob):
 
     def __init__(
         self,
-        job: RunJob,
+        setup: RunSetup,
         *,
         store: str | os.PathLike | None = None,
         run_id: int | None = None,
         only: Sequence[int] | None = None,
         engine: Engine | None = None,
     ) -> None:
-        self.job, self.only = job, None if only is None else list(only)
-        self.todo = list(range(len(job.df)) if only is None else only)
+        self.setup, self.only = setup, None if only is None else list(only)
+        self.todo = list(range(len(setup.df)) if only is None else only)
         self.store = None if store is None else Store(store)
         try:
-            name, self.notice = choose_engine(job.settings, job.engine)
+            name, self.notice = choose_engine(setup.settings, setup.engine)
             self.engine_name = name
             inner = (
                 engine
                 if engine is not None
-                else build_engine(job.settings, name, job.plan.task, job.options, self.store)
+                else build_engine(setup.settings, name, setup.plan.task, setup.options, self.store)
             )
-            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, job)
+            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, setup)
         except BaseException:
             self._close_store()
             raise
@@ -109,10 +104,10 @@ class RowJob(ThreadJob):
         for), then are abandoned; finished rows are kept."""
         self._stop(grace)
 
-    def snapshot(self) -> JobSnapshot:
+    def snapshot(self) -> RowSnapshot:
         """The results so far (row -> RowResult), counts and state, copied under the lock."""
         with self._lock:
-            return JobSnapshot(
+            return RowSnapshot(
                 dict(self._results), len(self._results), len(self.todo), self.running, dict(self._kinds), self._failure
             )
 
@@ -138,7 +133,7 @@ class RowJob(ThreadJob):
     async def _run(self) -> None:
         task = asyncio.ensure_future(
             execute(
-                self.job,
+                self.setup,
                 store=self.store,
                 run_id=self.run_id,
                 only=self.only,
@@ -187,29 +182,3 @@ def interrupted(store: Store, limit: int = 20, owner: str = LOCAL) -> list[RunIn
     """Those of the owner's latest `limit` runs that still have unanswered rows, newest first."""
     maybe = [r for r in store.runs(limit, owner=owner) if r.ok + r.failed + r.review < r.rows]
     return [r for r in maybe if unanswered(store, r.id, r.rows)]
-
-
-def stream_sync(
-    transcript: str,
-    template: Template,
-    engine: Engine,
-    parts: list[str],
-    on_usage: Callable[[Completion], None] | None = None,
-) -> Iterator[str]:
-    """stream_summary for synchronous callers: yields deltas, appends each to `parts`, closes the engine."""
-    loop = asyncio.new_event_loop()
-    agen = stream_summary(transcript, template, engine, on_usage=on_usage)
-    try:
-        while True:
-            try:
-                delta = loop.run_until_complete(agen.__anext__())
-            except StopAsyncIteration:
-                return
-            parts.append(delta)
-            yield delta
-    finally:
-        try:
-            loop.run_until_complete(agen.aclose())
-            loop.run_until_complete(engine.aclose())
-        finally:
-            loop.close()

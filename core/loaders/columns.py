@@ -41,7 +41,7 @@ def header_names(raw: Sequence[object]) -> list[str]:
     return names
 
 
-def frame(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
+def header_table(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
     """A header row plus body rows as a DataFrame of strings; ragged rows padded.
 
     Blank rows before the header and after the last row are dropped; blank rows between rows are kept as rows, so
@@ -60,8 +60,8 @@ def frame(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header, dtype=object).fillna("").astype(str)
 
 
-def grid_frame(grid: pd.DataFrame, name: str, limits: Limits) -> pd.DataFrame:
-    """frame() for a grid of strings already in a DataFrame (pandas' C parser): the same header and blank rows."""
+def grid_table(grid: pd.DataFrame, name: str, limits: Limits) -> pd.DataFrame:
+    """header_table() for a grid of strings already in a DataFrame (pandas' C parser): same header, same blank rows."""
     blank = ~grid.apply(lambda column: column.str.strip() != "").any(axis=1)
     filled = (~blank).to_numpy().nonzero()[0]
     if not len(filled):

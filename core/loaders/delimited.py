@@ -9,7 +9,7 @@ from collections import Counter
 import pandas as pd
 
 from core.errors import InputError
-from core.loaders.columns import check_rows, frame, grid_frame
+from core.loaders.columns import check_rows, grid_table, header_table
 from core.settings import Limits
 
 DELIMITERS = (",", "\t", ";", "|")
@@ -75,7 +75,7 @@ def read_fast(source: bytes, delimiter: str, name: str, limits: Limits, encoding
         for column in grid.columns:
             if grid[column].str.contains("\r", regex=False).any():
                 grid[column] = grid[column].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
-    return grid_frame(grid, name, limits)  # cells are checked against the limit with every table, after
+    return grid_table(grid, name, limits)  # cells are checked against the limit with every table, after
 
 
 def parse_fast(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.DataFrame | None:
@@ -89,10 +89,10 @@ def parse(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.D
     if csv.field_size_limit() <= limits.max_cell_chars:  # process-wide: only ever raised, never lowered
         csv.field_size_limit(limits.max_cell_chars + 1)
     try:
-        return frame(_rows(text, delimiter, name, limits, strict=True), name, limits)
+        return header_table(_rows(text, delimiter, name, limits, strict=True), name, limits)
     except csv.Error:
         # A stray quote inside a cell ('"x"y'): read it as Excel does rather than refuse the file.
-        return frame(_rows(text, delimiter, name, limits, strict=False), name, limits)
+        return header_table(_rows(text, delimiter, name, limits, strict=False), name, limits)
 
 
 def _rows(text: str, delimiter: str, name: str, limits: Limits, strict: bool) -> list[list[str]]:

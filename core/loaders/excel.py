@@ -11,7 +11,7 @@ import zlib
 import pandas as pd
 
 from core.errors import InputError
-from core.loaders.columns import check_rows, frame
+from core.loaders.columns import check_rows, header_table
 from core.settings import Limits
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -148,4 +148,4 @@ def parse(data: bytes, name: str, limits: Limits, sheet: str | None) -> tuple[pd
     if len(grid) >= cap:
         check_rows(len(grid), f"{name} [{chosen}]", limits)
     rows = [[_cell(v) for v in row] for row in grid]
-    return frame(rows, f"{name} [{chosen}]", limits), sheets, chosen
+    return header_table(rows, f"{name} [{chosen}]", limits), sheets, chosen

@@ -11,11 +11,12 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from core.cells import cell_text
+from core.engines.families import family
 from core.engines.tokens import count_text
 from core.errors import ConfigError, TemplateError
 from core.minutes.transcript import utterance_line
 from core.presets import PRESETS
-from core.rows.results import cell_text
 
 CONTEXTS = PRESETS / "contexts.toml"
 # Where a too-long utterance is cut, best first: after a sentence (punctuation, or a Korean final ending, since
@@ -88,9 +89,8 @@ def _contexts() -> dict:
 def context_window(model: str) -> int:
     """The model's context window in tokens (a conservative default for unknown models)."""
     data = _contexts()
-    name = model.lower().split("/")[-1]
-    known = [m for m in data["context"] if name == m or name.startswith(m + "-")]
-    return int(data["context"][max(known, key=len)]) if known else int(data["default"])
+    known = family(model, data["context"])
+    return int(data["context"][known]) if known else int(data["default"])
 
 
 def default_chunk_tokens(model: str) -> int:

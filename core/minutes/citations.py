@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.cells import cell_text
 from core.minutes.transcript import clock
-from core.rows.results import cell_text
 
 CITATION = re.compile(r"\[(#\d+[^\[\]\n]*)\]")  # a bracketed group that starts with a row number
 ROW = re.compile(r"#(\d+)")

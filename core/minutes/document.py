@@ -203,9 +203,3 @@ def action_items_frame(minutes: Minutes, times: Mapping[int, str] | None = None)
         columns=["text", "owner", "due", "rows", "time"],
         dtype=str,
     )
-
-
-def cited_utterances(df: pd.DataFrame, rows: Sequence[int]) -> pd.DataFrame:
-    """The table's rows behind a citation (rows from 1), with their number in a `row` column."""
-    keep = [r for r in dict.fromkeys(rows) if 0 < r <= len(df)]
-    return df.iloc[[r - 1 for r in keep]].assign(row=keep).reset_index(drop=True)

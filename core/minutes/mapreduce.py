@@ -1,8 +1,8 @@
 """Minutes of long meetings: chunks summarized concurrently (map), merged level by level while they do not fit one
 request (reduce), the last merge streamed as Markdown; every point cites its rows, and coverage is reported.
 
-Streaming: `on_delta` receives Markdown as the last step is written (whole items only, each with its citations),
-or iterate `stream_minutes(...)`. The deltas add up to `result.markdown` unless the streamed answer was malformed
+Streaming: `on_delta` receives Markdown as the last step is written (whole items only, each with its citations).
+The deltas add up to `result.markdown` unless the streamed answer was malformed
 and asked again without streaming; then `result.streamed != result.markdown` and the page shows the latter.
 
 Budgets: chunks hold at most `chunk_tokens` tokens of transcript lines (default from the model's context window,
@@ -18,8 +18,8 @@ twice, every chunk failing, or an error that would repeat on every request (key,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -35,11 +35,9 @@ __all__ = [
     "Coverage",
     "MinutesError",
     "MinutesResult",
-    "MinutesStream",
     "minutes",
     "minutes_settings",
     "minutes_sync",
-    "stream_minutes",
 ]
 
 MIN_ANSWER_TOKENS = 4096  # structured minutes of a long meeting do not fit the row tasks' default answer length
@@ -208,31 +206,6 @@ def _result(
         run.completion_tokens,
         run.streamed,
     )
-
-
-@dataclass
-class MinutesStream:
-    """`async for delta in stream_minutes(...)`, then `.result` holds the MinutesResult."""
-
-    kwargs: dict
-    df: pd.DataFrame
-    result: MinutesResult | None = field(default=None, init=False)
-
-    async def __aiter__(self) -> AsyncIterator[str]:
-        queue: asyncio.Queue[str | None] = asyncio.Queue()
-        task = asyncio.ensure_future(minutes(self.df, **self.kwargs, on_delta=queue.put_nowait))
-        task.add_done_callback(lambda _: queue.put_nowait(None))
-        try:
-            while (delta := await queue.get()) is not None:
-                yield delta
-            self.result = task.result()
-        finally:
-            task.cancel()
-
-
-def stream_minutes(df: pd.DataFrame, **kwargs: Any) -> MinutesStream:
-    """The same as `minutes` (without on_delta) as an async iterator of Markdown deltas."""
-    return MinutesStream(kwargs, df)
 
 
 def minutes_sync(df: pd.DataFrame, **kwargs: Any) -> MinutesResult:

@@ -1,11 +1,13 @@
-"""Whole-transcript tasks: the transcript as one text and its summary streamed from an engine."""
+"""The transcript as one text (a numbered line per utterance), and a whole-transcript answer streamed from it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
+from core.cells import cell_text
 from core.engines.protocol import Completion, Engine
 from core.rows.templates import Template
 
@@ -32,18 +34,37 @@ def transcript_text(
     """One line per utterance (rows from 1), as `utterance_line` writes it."""
     lines = []
     for number, rec in enumerate(df.to_dict(orient="records"), start=1):
-        text = str(rec.get(text_column) or "").strip()
+        text = cell_text(rec.get(text_column)).strip()
         if not text:
             continue
-        who = str(rec.get(speaker_column) or "").strip() if speaker_column else ""
+        who = cell_text(rec.get(speaker_column)).strip() if speaker_column else ""
         start = rec.get(time_column) if time_column and time_column in rec else None
         lines.append(utterance_line(number, start or None, who, text))
     return "\n".join(lines)
 
 
-async def stream_summary(
-    transcript: str, template: Template, engine: Engine, on_usage: Callable[[Completion], None] | None = None
-) -> AsyncIterator[str]:
-    """Yield the summary of `transcript` as the engine writes it."""
-    async for delta in engine.stream(template.messages({"transcript": transcript}), on_usage=on_usage):
-        yield delta
+def stream_extract(
+    transcript: str,
+    template: Template,
+    engine: Engine,
+    parts: list[str],
+    on_usage: Callable[[Completion], None] | None = None,
+) -> Iterator[str]:
+    """The engine's answer to the whole transcript (the offline extract) as it streams, for synchronous callers:
+    yields deltas, appends each to `parts`, closes the engine."""
+    loop = asyncio.new_event_loop()
+    agen = engine.stream(template.messages({"transcript": transcript}), on_usage=on_usage)
+    try:
+        while True:
+            try:
+                delta = loop.run_until_complete(agen.__anext__())
+            except StopAsyncIteration:
+                return
+            parts.append(delta)
+            yield delta
+    finally:
+        try:
+            loop.run_until_complete(agen.aclose())
+            loop.run_until_complete(engine.aclose())
+        finally:
+            loop.close()

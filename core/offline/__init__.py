@@ -4,7 +4,7 @@ from core.offline.clean import clean_text
 from core.offline.engine import OfflineEngine, minutes_markdown
 from core.offline.fillers import Fillers, default_fillers, fillers_from_list, make_fillers
 from core.offline.keywords import keywords
-from core.offline.summarize import Sentence, parse_transcript, summarize
+from core.offline.summarize import Sentence, summarize, transcript_sentences
 
 __all__ = [
     "Fillers",
@@ -16,6 +16,6 @@ __all__ = [
     "keywords",
     "make_fillers",
     "minutes_markdown",
-    "parse_transcript",
     "summarize",
+    "transcript_sentences",
 ]

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.offline.fillers import Fillers, default_fillers
-from core.offline.summarize import parse_transcript
+from core.offline.summarize import transcript_sentences
 from core.presets import PRESETS
 
 STOPWORDS = PRESETS / "stopwords.toml"
@@ -84,7 +84,7 @@ def keywords(text: str, count: int = 10, fillers: Fillers | None = None, transcr
     """
     fillers = fillers or default_fillers()
     skip = stopwords() | fillers.words
-    lines = [s.text for s in parse_transcript(text, fillers)] if transcript else text.splitlines()
+    lines = [s.text for s in transcript_sentences(text, fillers)] if transcript else text.splitlines()
     found = [_candidates(line, skip) for line in lines or [text]]
     written: dict[str, str] = {}
     for term, word in (pair for line in found for pair in line):

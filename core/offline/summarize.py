@@ -90,7 +90,7 @@ def _lines(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
-def parse_transcript(text: str, fillers: Fillers | None = None) -> list[Sentence]:
+def transcript_sentences(text: str, fillers: Fillers | None = None) -> list[Sentence]:
     """Sentences from transcript lines "#row [time] speaker: text" (lines without "#row" count from 1)."""
     fillers = fillers or default_fillers()
     lines = _lines(text)
@@ -171,7 +171,7 @@ def summarize(
 
     `sentences`: how many in all, spread over the sections (at least one each); None: a few, three per section.
     """
-    parsed = [s for s in parse_transcript(text, fillers) if s.tidy]
+    parsed = [s for s in transcript_sentences(text, fillers) if s.tidy]
     if not parsed:
         return []
     parts = sections(sorted({s.row for s in parsed}), section_rows)

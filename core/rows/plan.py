@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import ConfigError
-from core.rows.runner import RowSpec
 from core.rows.tasks import get_task
 from core.rows.templates import Template
 
@@ -14,10 +13,12 @@ CUSTOM_OUTPUT = "output"
 
 @dataclass(frozen=True)
 class RowPlan:
-    """A checked spec plus the name of the column its answers go to."""
+    """What to send for each row, how to judge the answers (labels), the column they go to and the preset (task)."""
 
-    spec: RowSpec
-    output_column: str
+    template: Template
+    text_column: str | None = None
+    labels: tuple[str, ...] = ()
+    output_column: str = CUSTOM_OUTPUT
     task: str | None = None
 
 
@@ -34,16 +35,20 @@ def row_plan(
     if task is None and template is None:
         raise ConfigError("Choose a task or write a template.", code="config.no_template")
     if task is None:
-        spec = RowSpec(Template(system=system or "", user=template or ""), text_column=text_column)
-        return RowPlan(spec, output_column or CUSTOM_OUTPUT)
+        return RowPlan(
+            Template(system=system or "", user=template or ""),
+            text_column=text_column,
+            output_column=output_column or CUSTOM_OUTPUT,
+        )
     preset = get_task(task)
     if preset.scope != "row":
         raise ConfigError(f"'{task}' works on the whole transcript: use summarize.", code="config.scope", name=task)
     if labels is not None:
         preset = preset.with_labels(labels)
-    spec = RowSpec(
+    return RowPlan(
         preset.build(system=system, user=template),
         text_column=text_column,
         labels=preset.labels if preset.kind == "label" else (),
+        output_column=output_column or preset.output_column,
+        task=task,
     )
-    return RowPlan(spec, output_column or preset.output_column, task)

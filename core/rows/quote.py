@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.engines.pricing import PriceList, load_prices
 from core.engines.tokens import Count, count_messages, count_text
 from core.rows.packing import pack_messages
-from core.rows.runner import RowSpec
+from core.rows.plan import RowPlan
 from core.rows.templates import is_blank, render
 
 LABEL_ANSWER_TOKENS = 4
@@ -49,14 +48,14 @@ class Quote:
         ]
 
 
-def _expected_output(spec: RowSpec, row: Mapping[str, object], model: str) -> int:
+def _expected_output(plan: RowPlan, row: Mapping[str, object], model: str) -> int:
     # Tidying and translating give back about as much as they get; a label is a word.
-    return LABEL_ANSWER_TOKENS if spec.labels else count_text(render(spec.template.user, row), model).tokens
+    return LABEL_ANSWER_TOKENS if plan.labels else count_text(render(plan.template.user, row), model).tokens
 
 
 def quote_rows(
     rows: Sequence[Mapping[str, object]],
-    spec: RowSpec,
+    plan: RowPlan,
     *,
     model: str,
     max_tokens: int,
@@ -65,15 +64,15 @@ def quote_rows(
     tpm: int | None = None,
     prices: PriceList | None = None,
 ) -> Quote:
-    """Count what a run of `spec` over `rows` will send, and price it."""
-    send = [(i, r) for i, r in enumerate(rows) if not is_blank(spec.template, r)]
+    """Count what a run of `plan` over `rows` will send, and price it."""
+    send = [(i, r) for i, r in enumerate(rows) if not is_blank(plan.template, r)]
     size = max(1, pack)
     groups = [send[k : k + size] for k in range(0, len(send), size)]
     prompt = Count(0, True)
     for group in groups:
-        messages = pack_messages(spec.template, group) if size > 1 else spec.template.messages(group[0][1])
+        messages = pack_messages(plan.template, group) if size > 1 else plan.template.messages(group[0][1])
         prompt = prompt + count_messages(messages, model)
-    output = sum(min(max_tokens, _expected_output(spec, r, model)) for _, r in send)
+    output = sum(min(max_tokens, _expected_output(plan, r, model)) for _, r in send)
     return _priced(len(groups), prompt, output, max_tokens * len(groups), model, rpm, tpm, prices or load_prices())
 
 
@@ -103,8 +102,3 @@ def _priced(
         seconds_at_limits=max(bounds) if bounds else None,
         prices_taken=prices.taken,
     )
-
-
-def minimum_seconds(requests: int, rpm: int) -> float:
-    """The least time `requests` can take under `rpm` (used by the benchmarks)."""
-    return math.ceil(requests / (rpm / 60) * 100) / 100

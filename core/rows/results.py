@@ -11,13 +11,6 @@ import pandas as pd
 STATUSES = ("ok", "review", "failed", "skipped", "cancelled", "pending")
 
 
-def cell_text(value: object) -> str:
-    """A table cell as text: "" for a missing value (None, NaN, pd.NA), else str(value)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
 @dataclass
 class RowResult:
     """What happened to one row: its answer, or why there is none."""

@@ -5,28 +5,19 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
 from core.engines.protocol import Engine
 from core.errors import CoreError, EngineError, TemplateError
 from core.rows.packing import pack_messages, parse_reply, response_format
+from core.rows.plan import RowPlan
 from core.rows.results import RowResult
 from core.rows.tasks import check_label
-from core.rows.templates import Template, is_blank
+from core.rows.templates import is_blank
 
 TEXT_ALIAS = "text"
 OnResult = Callable[[RowResult, int, int], None]
-
-
-@dataclass(frozen=True)
-class RowSpec:
-    """What to send for each row and how to judge the answers."""
-
-    template: Template
-    text_column: str | None = None
-    labels: tuple[str, ...] = ()
 
 
 def table_rows(df: pd.DataFrame, text_column: str | None) -> list[dict[str, object]]:
@@ -44,17 +35,17 @@ def table_rows(df: pd.DataFrame, text_column: str | None) -> list[dict[str, obje
     return records
 
 
-def check_spec(spec: RowSpec, columns: Sequence[str]) -> None:
+def check_plan(plan: RowPlan, columns: Sequence[str]) -> None:
     """Refuse, before any request, a template whose placeholders name no column."""
-    names = [*map(str, columns), *([TEXT_ALIAS] if spec.text_column is not None else [])]
-    spec.template.check(names)
+    names = [*map(str, columns), *([TEXT_ALIAS] if plan.text_column is not None else [])]
+    plan.template.check(names)
 
 
-def _judge(spec: RowSpec, result: RowResult, text: str) -> None:
-    if not spec.labels:
+def _judge(plan: RowPlan, result: RowResult, text: str) -> None:
+    if not plan.labels:
         result.output, result.status = text.strip(), "ok"
         return
-    label, matched = check_label(text, spec.labels)
+    label, matched = check_label(text, plan.labels)
     result.output, result.status = label, ("ok" if matched else "review")
     if not matched:
         result.error = "answer is not one of the labels"
@@ -70,10 +61,10 @@ def _failure(result: RowResult, exc: Exception) -> RowResult:
     return result
 
 
-async def _one(engine: Engine, spec: RowSpec, index: int, row: Mapping[str, object]) -> RowResult:
+async def _one(engine: Engine, plan: RowPlan, index: int, row: Mapping[str, object]) -> RowResult:
     result = RowResult(index)
     try:
-        done = await engine.complete(spec.template.messages(row))
+        done = await engine.complete(plan.template.messages(row))
     except Exception as exc:
         return _failure(result, exc)
     result.prompt_tokens, result.completion_tokens, result.latency = (
@@ -81,15 +72,15 @@ async def _one(engine: Engine, spec: RowSpec, index: int, row: Mapping[str, obje
         done.completion_tokens,
         done.latency,
     )
-    _judge(spec, result, done.text)
+    _judge(plan, result, done.text)
     return result
 
 
-async def _pack(engine: Engine, spec: RowSpec, ids: list[int], rows: Sequence[Mapping[str, object]]) -> list[RowResult]:
+async def _pack(engine: Engine, plan: RowPlan, ids: list[int], rows: Sequence[Mapping[str, object]]) -> list[RowResult]:
     """Answer several rows in one request; rows without a trustworthy answer come back as 'pending'."""
     try:
         done = await engine.complete(
-            pack_messages(spec.template, [(i, rows[i]) for i in ids]), response_format=response_format()
+            pack_messages(plan.template, [(i, rows[i]) for i in ids]), response_format=response_format()
         )
         answers = parse_reply(done.text, ids)
     except Exception as exc:  # the rows are asked again one by one, where each can fail on its own
@@ -106,16 +97,16 @@ async def _pack(engine: Engine, spec: RowSpec, ids: list[int], rows: Sequence[Ma
                 done.completion_tokens // share,
             )
             result.latency = done.latency
-            _judge(spec, result, answers[i])
+            _judge(plan, result, answers[i])
         out.append(result)
     return out
 
 
-def _jobs(
-    rows: Sequence[Mapping[str, object]], spec: RowSpec, todo: list[int], pack: int
+def _requests(
+    rows: Sequence[Mapping[str, object]], plan: RowPlan, todo: list[int], pack: int
 ) -> tuple[list[list[int]], list[RowResult]]:
     """Rows grouped into requests of up to `pack` rows; blank rows are skipped, never sent."""
-    blank = {i for i in todo if is_blank(spec.template, rows[i])}
+    blank = {i for i in todo if is_blank(plan.template, rows[i])}
     send = [i for i in todo if i not in blank]
     skipped = [RowResult(i, status="skipped", error="empty input, not sent") for i in todo if i in blank]
     size = max(1, pack)
@@ -124,7 +115,7 @@ def _jobs(
 
 async def run_rows(
     rows: Sequence[Mapping[str, object]],
-    spec: RowSpec,
+    plan: RowPlan,
     engine: Engine,
     *,
     concurrency: int = 8,
@@ -135,10 +126,10 @@ async def run_rows(
 ) -> list[RowResult]:
     """Answer each row (or only the given row numbers), `pack` rows per request; results in row order."""
     todo = list(range(len(rows)) if only is None else only)
-    jobs, skipped = _jobs(rows, spec, todo, pack)
+    requests, skipped = _requests(rows, plan, todo, pack)
     queue: asyncio.Queue[list[int]] = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
+    for request in requests:
+        queue.put_nowait(request)
     results: dict[int, RowResult] = {}
 
     def finish(result: RowResult) -> None:
@@ -148,11 +139,11 @@ async def run_rows(
 
     async def worker() -> None:
         while not queue.empty() and not (cancel and cancel.is_set()):
-            job = queue.get_nowait()
+            request = queue.get_nowait()
             done = (
-                [await _one(engine, spec, job[0], rows[job[0]])]
-                if len(job) == 1
-                else await _pack(engine, spec, job, rows)
+                [await _one(engine, plan, request[0], rows[request[0]])]
+                if len(request) == 1
+                else await _pack(engine, plan, request, rows)
             )
             for result in done:
                 if result.status == "pending":
@@ -162,18 +153,18 @@ async def run_rows(
 
     for result in skipped:
         finish(result)
-    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(jobs) or 1)))))
+    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(requests) or 1)))))
     for i in todo:
         results.setdefault(i, RowResult(i, status="cancelled", error="stopped before it was sent"))
     return [results[i] for i in todo]
 
 
-def run_rows_sync(rows: Sequence[Mapping[str, object]], spec: RowSpec, engine: Engine, **kwargs) -> list[RowResult]:
+def run_rows_sync(rows: Sequence[Mapping[str, object]], plan: RowPlan, engine: Engine, **kwargs) -> list[RowResult]:
     """run_rows from synchronous code (CLI, Streamlit script thread); closes the engine after."""
 
     async def go() -> list[RowResult]:
         try:
-            return await run_rows(rows, spec, engine, **kwargs)
+            return await run_rows(rows, plan, engine, **kwargs)
         finally:
             await engine.aclose()
 

@@ -15,13 +15,13 @@ from core.engines.pricing import load_prices
 from core.engines.protocol import Engine
 from core.rows.plan import RowPlan
 from core.rows.results import RowResult, run_stats
-from core.rows.runner import OnResult, check_spec, run_rows, table_rows
+from core.rows.runner import OnResult, check_plan, run_rows, table_rows
 from core.settings import ModelSettings
 from core.store import LOCAL, Store, request_key
 
 
 @dataclass
-class RunJob:
+class RunSetup:
     """Everything one run needs; `engine` None means: choose (offline when there is no key); only `owner` lists it."""
 
     df: pd.DataFrame
@@ -43,47 +43,47 @@ class RunOutcome:
     notice: str | None = None
 
 
-def row_keys(job: RunJob, engine: str, rows: Sequence[dict]) -> list[str]:
+def row_keys(setup: RunSetup, engine: str, rows: Sequence[dict]) -> list[str]:
     """Each row's request key, as if sent alone (to spot rows whose prompt changed since their answer)."""
-    params = answer_params(job.settings, engine, job.options)
-    return [request_key(job.settings.model, job.plan.spec.template.messages(r), params) for r in rows]
+    params = answer_params(setup.settings, engine, setup.options)
+    return [request_key(setup.settings.model, setup.plan.template.messages(r), params) for r in rows]
 
 
-def _start(store: Store, job: RunJob, engine: str) -> int:
-    template = job.plan.spec.template
-    params = answer_params(job.settings, engine, job.options) | {
-        "rpm": job.options.rpm,
-        "tpm": job.options.tpm,
-        "pack": job.options.pack,
-        "budget": job.options.budget,
-        "labels": list(job.plan.spec.labels),
+def _start(store: Store, setup: RunSetup, engine: str) -> int:
+    template = setup.plan.template
+    params = answer_params(setup.settings, engine, setup.options) | {
+        "rpm": setup.options.rpm,
+        "tpm": setup.options.tpm,
+        "pack": setup.options.pack,
+        "budget": setup.options.budget,
+        "labels": list(setup.plan.labels),
     }
     if template.shots is not None:  # few-shot examples are part of what decides the answers
         params["examples"] = template.shots.params()
     return store.start_run(
-        file_name=job.file_name,
-        input_hash=store.save_input(job.df, job.file_name),
-        task=job.plan.task or "custom",
+        file_name=setup.file_name,
+        input_hash=store.save_input(setup.df, setup.file_name),
+        task=setup.plan.task or "custom",
         template=template.user,
         system=template.system,
-        model=job.settings.model if engine == "openai" else engine,
+        model=setup.settings.model if engine == "openai" else engine,
         engine=engine,
         params=params,
-        output_column=job.plan.output_column,
-        text_column=job.plan.spec.text_column or "",
-        rows=len(job.df),
-        owner=job.owner,
+        output_column=setup.plan.output_column,
+        text_column=setup.plan.text_column or "",
+        rows=len(setup.df),
+        owner=setup.owner,
     )
 
 
-def open_run(store: Store, job: RunJob) -> int:
-    """Record a new run of `job` in the store now and return its id (before any row is sent)."""
-    name, _ = choose_engine(job.settings, job.engine)
-    return _start(store, job, name)
+def open_run(store: Store, setup: RunSetup) -> int:
+    """Record a new run of `setup` in the store now and return its id (before any row is sent)."""
+    name, _ = choose_engine(setup.settings, setup.engine)
+    return _start(store, setup, name)
 
 
 async def execute(
-    job: RunJob,
+    setup: RunSetup,
     *,
     store: Store | None = None,
     run_id: int | None = None,
@@ -92,18 +92,18 @@ async def execute(
     cancel: threading.Event | None = None,
     engine: Engine | None = None,
 ) -> RunOutcome:
-    """Run the job (or only some rows of run `run_id`), saving each result the moment it arrives.
+    """Run the setup (or only some rows of run `run_id`), saving each result the moment it arrives.
 
     A given `engine` (build_engine's, wrapped by the caller) is used instead of a new one and closed after.
     """
-    check_spec(job.plan.spec, list(job.df.columns))
-    name, notice = choose_engine(job.settings, job.engine)
-    rows = table_rows(job.df, job.plan.spec.text_column)
+    check_plan(setup.plan, list(setup.df.columns))
+    name, notice = choose_engine(setup.settings, setup.engine)
+    rows = table_rows(setup.df, setup.plan.text_column)
     if engine is None:
-        engine = build_engine(job.settings, name, job.plan.task, job.options, store)
+        engine = build_engine(setup.settings, name, setup.plan.task, setup.options, store)
     if store is not None and run_id is None:
-        run_id = _start(store, job, name)
-    keys = row_keys(job, name, rows) if store is not None else []
+        run_id = _start(store, setup, name)
+    keys = row_keys(setup, name, rows) if store is not None else []
     if store is not None and run_id is not None and only is not None:
         for i in store.edited_rows(run_id) & set(only):  # asked for explicitly: the new answer replaces the edit
             store.save_edit(run_id, i, None)
@@ -117,11 +117,11 @@ async def execute(
     try:
         results = await run_rows(
             rows,
-            job.plan.spec,
+            setup.plan,
             engine,
-            concurrency=job.settings.concurrency,
+            concurrency=setup.settings.concurrency,
             only=only,
-            pack=job.options.pack,
+            pack=setup.options.pack,
             on_result=record,
             cancel=cancel,
         )
@@ -129,24 +129,24 @@ async def execute(
         await engine.aclose()
     if store is not None and run_id is not None:
         stats = run_stats(store.results(run_id))
-        store.finish_run(run_id, load_prices().cost(job.settings.model, stats.prompt_tokens, stats.completion_tokens))
+        store.finish_run(run_id, load_prices().cost(setup.settings.model, stats.prompt_tokens, stats.completion_tokens))
     return RunOutcome(run_id, results, name, notice)
 
 
-def execute_sync(job: RunJob, **kwargs) -> RunOutcome:
+def execute_sync(setup: RunSetup, **kwargs) -> RunOutcome:
     """execute() from synchronous code."""
-    return asyncio.run(execute(job, **kwargs))
+    return asyncio.run(execute(setup, **kwargs))
 
 
-def rows_to_rerun(store: Store, run_id: int, job: RunJob, which: str, keep_edits: bool = True) -> list[int]:
+def rows_to_rerun(store: Store, run_id: int, setup: RunSetup, which: str, keep_edits: bool = True) -> list[int]:
     """Row numbers to send again: 'failed' (failed, review or never sent) or 'changed' (prompt changed)."""
     done = {r.row: r for r in store.results(run_id)}
     if which == "failed":
-        picked = [i for i in range(len(job.df)) if i not in done or done[i].status not in ("ok", "skipped")]
+        picked = [i for i in range(len(setup.df)) if i not in done or done[i].status not in ("ok", "skipped")]
     else:
-        name, _ = choose_engine(job.settings, job.engine)
+        name, _ = choose_engine(setup.settings, setup.engine)
         old = store.row_keys(run_id)
-        new = row_keys(job, name, table_rows(job.df, job.plan.spec.text_column))
+        new = row_keys(setup, name, table_rows(setup.df, setup.plan.text_column))
         picked = [i for i, key in enumerate(new) if old.get(i) != key and done.get(i, RowResult(i)).status != "skipped"]
     edited = store.edited_rows(run_id) if keep_edits else set()
     return [i for i in picked if i not in edited]

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from core.cells import cell_text
 from core.errors import TemplateError
 
 Message = dict[str, str]
@@ -101,9 +102,7 @@ def _fields(text: str) -> list[str]:
 
 
 def _clean_value(value: object) -> str:
-    text = "" if value is None else str(value)
-    if text in ("nan", "None", "<NA>") and not isinstance(value, str):
-        return ""
+    text = cell_text(value)
     for tag in DATA_TAGS:
         text = text.replace(tag, "")
     return text

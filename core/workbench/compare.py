@@ -16,7 +16,7 @@ from core.engines.pricing import load_prices
 from core.errors import ConfigError
 from core.rows.plan import RowPlan, row_plan
 from core.rows.results import RowResult, RunStats, run_stats, unique_name
-from core.rows.service import OnResult, RunJob, execute
+from core.rows.service import OnResult, RunSetup, execute
 from core.settings import ModelSettings
 from core.store import Store
 from core.workbench.agreement import Agreement, agreement, same
@@ -105,8 +105,7 @@ class Base:
             text_column=self.text_column,
             output_column=self.output_column,
         )
-        spec = replace(plan.spec, template=with_examples(plan.spec.template, self.examples))
-        return replace(plan, spec=spec)
+        return replace(plan, template=with_examples(plan.template, self.examples))
 
     def model_settings(self, v: Variant) -> ModelSettings:
         """The model settings of one variant."""
@@ -210,10 +209,10 @@ async def compare(
     for v in variants:
         plan, settings = base.plan(v), base.model_settings(v)
         name, _ = choose_engine(settings, engine)
-        job = RunJob(sample, file_name, plan, settings, options, engine)
+        setup = RunSetup(sample, file_name, plan, settings, options, engine)
         started = time.perf_counter()
         wrapped = build_engine(settings, name, plan.task, options, store)
-        outcome = await execute(job, engine=wrapped, on_result=report, cancel=cancel)
+        outcome = await execute(setup, engine=wrapped, on_result=report, cancel=cancel)
         results = [replace(r, row=rows[r.row]) for r in outcome.results]
         runs.append(VariantRun(v, plan, settings, outcome.engine, results, time.perf_counter() - started))
     return Comparison(list(rows), runs)

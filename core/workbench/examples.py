@@ -10,9 +10,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from core.cells import cell_text
 from core.engines.tokens import PER_MESSAGE, count_text
 from core.errors import ConfigError
-from core.rows.results import cell_text
 from core.rows.runner import table_rows
 from core.rows.templates import Example, Template, render
 from core.workbench import EXAMPLE_TOKENS, MAX_EXAMPLES

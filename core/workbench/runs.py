@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.rows.results import cell_text
+from core.cells import cell_text
 from core.store import LOCAL, RunInfo, Store
 from core.workbench.agreement import Agreement, agreement, same
 from core.workbench.diff import text_diff

@@ -15,7 +15,7 @@ from core.rows.service import row_keys
 from ui import settings
 from ui import state as S
 from ui.i18n import t
-from ui.rows.runs import run_job
+from ui.rows.runs import run_setup
 from ui.store import store
 
 QUOTE_ROWS = 20_000  # past this the quote counts the first rows and scales: counting 200k rows takes ~10 s
@@ -37,7 +37,7 @@ def panel(plan: RowPlan, table: Table) -> None:
         return
     options, model = settings.run_options(), settings.model_settings()
     key = (
-        hash(plan.spec),
+        hash(plan),
         model.model,
         model.max_tokens,
         model.temperature,
@@ -77,22 +77,22 @@ def _quote_notes(q: Quote, known: int, sampled: bool) -> None:
 
 def _quote(plan: RowPlan, table: Table) -> tuple[Quote, int, bool]:
     """The quote for the rows not already answered in the store (when rows go one per request)."""
-    job = run_job(plan, table)
-    rows = table_rows(table.df, plan.spec.text_column)
+    setup = run_setup(plan, table)
+    rows = table_rows(table.df, plan.text_column)
     fresh = rows
-    if job.options.pack == 1:
-        keys = row_keys(job, "openai", rows)
+    if setup.options.pack == 1:
+        keys = row_keys(setup, "openai", rows)
         known = _known(keys)
         fresh = [row for row, k in zip(rows, keys) if k not in known]
     first = fresh[:QUOTE_ROWS]
     got = quote_rows(
         first,
-        plan.spec,
-        model=job.settings.model,
-        max_tokens=job.settings.max_tokens,
-        pack=job.options.pack,
-        rpm=job.options.rpm,
-        tpm=job.options.tpm,
+        plan,
+        model=setup.settings.model,
+        max_tokens=setup.settings.max_tokens,
+        pack=setup.options.pack,
+        rpm=setup.options.rpm,
+        tpm=setup.options.tpm,
     )
     if len(first) < len(fresh):
         got = _scaled(got, len(fresh) / len(first))

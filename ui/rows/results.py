@@ -10,6 +10,7 @@ import streamlit as st
 from core.exports.subtitles import has_timings, to_srt, to_vtt
 from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.rows.results import STATUSES, run_stats
+from ui import downloads
 from ui import state as S
 from ui.i18n import t
 from ui.rows import runs
@@ -19,7 +20,6 @@ from ui.rows.table import SELECT, fingerprint, label_counts, latency_histogram, 
 LIVE_EVERY = 0.5  # seconds between progress refreshes
 LIVE_MAX = 1000  # rows drawn in the live table (past that, the latest finished ones)
 EAGER_ROWS = 20_000  # larger tables build their XLSX when the button is clicked, not on every rerun
-SUBTITLE_MIME = {"srt": "application/x-subrip", "vtt": "text/vtt"}
 
 
 def status_label(status: str | None) -> str:
@@ -136,41 +136,20 @@ def _export(fmt: str, table: pd.DataFrame):
     return S.memo(f"export.{fmt}", fingerprint(table), lambda: make(table))
 
 
-def downloads(table: pd.DataFrame) -> None:
+def download_buttons(table: pd.DataFrame) -> None:
     """CSV (UTF-8 with BOM, opens in Excel with Korean intact) and XLSX of the edited table; subtitles if timed."""
     stem = f"{Path(S.upload().name).stem}_{S.row_run().output_column}"
     subtitles = _subtitles(table)
     left, right, *more = st.columns(4 if subtitles else 2)
-    left.download_button(
-        t("rows.download_csv"),
-        _export("csv", table),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon="⬇️",
-        key="d.csv",
-        on_click="ignore",
-        width="stretch",
-    )
-    right.download_button(
-        t("rows.download_xlsx"),
-        _export("xlsx", table),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon="⬇️",
-        key="d.xlsx",
-        on_click="ignore",
-        width="stretch",
-    )
+    downloads.table_pair((left, right), stem, _export("csv", table), _export("xlsx", table), key="")
     for column, (fmt, data) in zip(more, subtitles.items()):
-        column.download_button(
+        downloads.button(
+            column,
             t(f"rows.download_{fmt}"),
             data,
-            file_name=f"{stem}.{fmt}",
-            mime=SUBTITLE_MIME[fmt],
-            icon="🎬",
-            key=f"d.{fmt}",
-            on_click="ignore",
-            width="stretch",
+            f"{stem}.{fmt}",
+            f"d.{fmt}",
+            "🎬",
             help=t("rows.download_subtitles_help"),
         )
 

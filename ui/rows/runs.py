@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from core.engines.pricing import load_prices
-from core.jobs.rows import JobSnapshot, RowJob, unanswered
+from core.jobs.rows import RowJob, RowSnapshot, unanswered
 from core.loaders import Table
 from core.rows.plan import RowPlan
 from core.rows.results import RowResult, run_stats
-from core.rows.service import RunJob, rows_to_rerun
+from core.rows.service import RunSetup, rows_to_rerun
 from ui import prompts, settings
 from ui import state as S
 from ui.errors import kind_text
@@ -37,15 +37,15 @@ def running() -> bool:
     return job is not None and job.running
 
 
-def snapshot() -> JobSnapshot | None:
+def snapshot() -> RowSnapshot | None:
     """Progress of the current run, if any."""
     job = S.row_job()
     return None if job is None else job.snapshot()
 
 
-def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:
+def run_setup(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunSetup:
     """The row run the CLI would do with this session's table, plan and settings."""
-    return RunJob(
+    return RunSetup(
         table.df,
         S.upload().name,
         plan,
@@ -56,14 +56,14 @@ def run_job(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunJob:
     )
 
 
-def new_run(plan: RowPlan, job: RunJob, row_job: RowJob) -> RowRun:
+def new_run(plan: RowPlan, setup: RunSetup, row_job: RowJob) -> RowRun:
     """A fresh run to show: its id in the store, what it answers, and how it was asked."""
     return RowRun(
         run_id=row_job.run_id,
         task=plan.task,
         output_column=plan.output_column,
-        labels=tuple(plan.spec.labels),
-        model=job.settings.model,
+        labels=tuple(plan.labels),
+        model=setup.settings.model,
         engine=row_job.engine_name,
     )
 
@@ -84,12 +84,12 @@ def start(only: list[int] | None = None, reuse_answers: bool = True) -> None:
     absorb_edits()
     table = S.get(S.TABLE)
     plan = prompts.plan(table.df, S.get(S.TEXT_COL))
-    job = run_job(plan, table, reuse_answers)
+    setup = run_setup(plan, table, reuse_answers)
     run = S.row_run() if only is not None else None
-    row_job = RowJob(job, store=store().path, run_id=run.run_id if run else None, only=only)
+    row_job = RowJob(setup, store=store().path, run_id=run.run_id if run else None, only=only)
     if run is None:
         clear()
-        S.put(S.ROW_RUN, new_run(plan, job, row_job))
+        S.put(S.ROW_RUN, new_run(plan, setup, row_job))
     S.put(S.ROW_JOB, row_job.start())
     S.put(S.RUN_MESSAGE, None)
 
@@ -115,14 +115,14 @@ def collect() -> bool:
         run.failure_kinds.pop(row, None)
         S.get(S.EDITS).pop(row, None)
     run.failure_kinds.update(snap.kinds)
-    run.budget = job.job.options.budget or 0.0  # what the message says, even if the sidebar changes
+    run.budget = job.setup.options.budget or 0.0  # what the message says, even if the sidebar changes
     S.get(S.SELECTED).clear()  # the editor starts afresh below: its ticks go too
     S.bump(S.EDITOR_VERSION)
     S.put(S.RUN_MESSAGE, RunMessage(snapshot=snap))
     return True
 
 
-def outcome(snap: JobSnapshot) -> tuple[str, str]:
+def outcome(snap: RowSnapshot) -> tuple[str, str]:
     """How a finished run ended, in words: (error|warning|success, message)."""
     c = run_stats(snap.results.values()).counts
     failed = [kind for kind in snap.kinds.values() if kind != BUDGET_KIND]
@@ -226,16 +226,16 @@ def rows_for(which: str) -> list[int]:
     edited = set(S.get(S.EDITS)) if keep else set()
     if which == "selected":
         return [i for i in sorted(S.get(S.SELECTED)) if i not in edited]
-    job = run_job(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
+    setup = run_setup(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
     key = (
         which,
         run.run_id,
         S.get(S.EDITOR_VERSION),
         tuple(sorted(edited)),
-        hash(job.plan.spec),
-        job.settings,
-        job.options,
-        job.engine,
+        hash(setup.plan),
+        setup.settings,
+        setup.options,
+        setup.engine,
         S.upload().id,
     )
     if which == "unanswered":
@@ -244,4 +244,4 @@ def rows_for(which: str) -> list[int]:
             key,
             lambda: [i for i in unanswered(store(), run.run_id, len(table.df)) if i not in edited],
         )
-    return S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, job, which, keep))
+    return S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, setup, which, keep))

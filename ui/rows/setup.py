@@ -77,9 +77,9 @@ def checked_plan(table: Table) -> RowPlan | None:
 def preview(plan: RowPlan, table: Table) -> None:
     """A dry run: the exact messages the first rows would send."""
     with st.expander(t("rows.preview", n=min(PREVIEW_ROWS, len(table.df)))):
-        for i, row in enumerate(table_rows(table.df.head(PREVIEW_ROWS), plan.spec.text_column)):
+        for i, row in enumerate(table_rows(table.df.head(PREVIEW_ROWS), plan.text_column)):
             st.markdown(f"**{t('rows.preview_row', n=i + 1)}**")
-            for message in plan.spec.template.messages(row):
+            for message in plan.template.messages(row):
                 st.caption(message["role"])
                 st.code(message["content"], language=None, wrap_lines=True)
 
