@@ -68,14 +68,14 @@ def read_fast(source: bytes, delimiter: str, name: str, limits: Limits, encoding
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None
-    if len(grid) >= cap:
-        return None
+    if len(grid) >= cap or any(grid[c].str.len().max() > limits.max_cell_chars for c in grid.columns if len(grid)):
+        return None  # the careful path names the line of the long cell
     # A quoted cell keeps its CR in pandas (the careful path gives LF); only a record that spans lines can hold one.
     if b"\r" in source and b'"' in source and len(grid) != source.count(b"\n") + (not source.endswith(b"\n")):
         for column in grid.columns:
             if grid[column].str.contains("\r", regex=False).any():
                 grid[column] = grid[column].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
-    return grid_table(grid, name, limits)  # cells are checked against the limit with every table, after
+    return grid_table(grid, name, limits)
 
 
 def parse_fast(text: str, name: str, limits: Limits, hint: str | None = None) -> pd.DataFrame | None:
