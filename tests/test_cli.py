@@ -1,4 +1,5 @@
-"""`python -m core` end to end: real files, the real openai client, our local server over HTTP."""
+"""The command line end to end, in-process through main(argv): real files, the real openai client, our local server
+over HTTP; one test runs `python -m core` as a process."""
 
 import io
 import os
@@ -10,11 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tests.cli_support import cli
 from testserver.server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_data"
-KEY = "sk-cli-planted-key-0000"
 
 
 @pytest.fixture(scope="module")
@@ -26,22 +27,6 @@ def server():
 @pytest.fixture(autouse=True)
 def fresh(server):
     server.reset()
-
-
-def cli(*args, server=None, env_extra=None, timeout=60):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    if server is not None:
-        env |= {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.base_url}
-    env |= env_extra or {}
-    return subprocess.run(
-        [sys.executable, "-m", "core", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 def read_csv(path):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from docx import Document
 
-from tests.test_cli import cli
+from tests.cli_support import cli
 from testserver.minutes import minutes_responder
 from testserver.server import FakeOpenAI
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.test_cli import cli, read_csv
+from tests.cli_support import cli
+from tests.test_cli import read_csv
 from testserver.server import FakeOpenAI
 
 ROWS = ["회의를 시작할게요", "", "일정이 늦어집니다", "예산을 다시 볼게요", "다음 주에 봬요", "질문 있으신가요"]

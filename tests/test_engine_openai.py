@@ -1,7 +1,6 @@
 """The OpenAI engine driven over HTTP against our local server: answers, streaming, faults, secrets."""
 
 import asyncio
-import time
 
 import pytest
 
@@ -78,11 +77,11 @@ def test_failures_become_typed_errors(server, marker, kind, status):
     assert err.value.kind == kind and err.value.status == status
 
 
-def test_hung_request_times_out_quickly(server):
-    started = time.monotonic()
+@pytest.mark.timeout(60)  # the request hangs until the server stops: only the client's timeout ends it
+def test_hung_request_times_out(server):
     with pytest.raises(EngineError) as err:
         asyncio.run(ask(engine(server, timeout=0.5, max_retries=0), "[[hang]]"))
-    assert err.value.kind == "timeout" and time.monotonic() - started < 3
+    assert err.value.kind == "timeout"
 
 
 def test_unreachable_endpoint_is_a_connection_error():
@@ -121,9 +120,7 @@ def test_env_variables_are_the_defaults(server, monkeypatch):
 def test_rows_run_concurrently_over_http_and_one_failure_stays_local(server):
     server.latency = 0.2
     rows = [{"t": f"row {i}"} for i in range(15)] + [{"t": "[[500]] bad"}]
-    started = time.monotonic()
     results = run_rows_sync(rows, RowPlan(Template("S", "{t}")), engine(server, max_retries=0), concurrency=8)
-    elapsed = time.monotonic() - started
     assert [r.output for r in results[:15]] == [f"ECHO: row {i}" for i in range(15)]
     assert results[15].status == "failed" and "server error" in results[15].error
-    assert server.max_in_flight >= 8 and elapsed < 2.0
+    assert server.max_in_flight >= 8  # eight requests were waiting on the server at once

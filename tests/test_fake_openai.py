@@ -225,16 +225,14 @@ def test_401_trigger_raises_authentication_error(srv: FakeOpenAI, client: openai
     assert [r.status for r in srv.requests] == [401]
 
 
+@pytest.mark.timeout(60)  # a hang lasts until shutdown: without the client's timeout or a clean stop this hangs
 def test_hung_request_times_out_and_does_not_block_shutdown() -> None:
     srv = FakeOpenAI().start()
     with openai.OpenAI(base_url=srv.base_url, api_key="k", timeout=0.5, max_retries=0) as client:
-        t0 = time.monotonic()
         with pytest.raises(openai.APITimeoutError):
             ask(client, "[[hang]]")
-        assert time.monotonic() - t0 < 2.0
-    t0 = time.monotonic()
     srv.stop()
-    assert time.monotonic() - t0 < 2.0 and server_threads() == []
+    assert server_threads() == []
     assert srv.requests[0].status in (499, 503) and srv.in_flight == 0
 
 
@@ -252,10 +250,9 @@ def test_shutdown_releases_requests_still_waiting() -> None:
     thread.start()
     while srv.in_flight == 0:
         time.sleep(0.01)
-    t0 = time.monotonic()
     srv.stop()
-    thread.join(5)
-    assert time.monotonic() - t0 < 2.0 and not thread.is_alive()
+    thread.join(20)  # the client would wait 30 s for the hung request if the stop did not release it
+    assert not thread.is_alive()
     assert len(errors) == 1 and isinstance(errors[0], openai.InternalServerError)
     assert srv.requests[0].status == 503
 
@@ -274,7 +271,7 @@ def test_latency_is_concurrent_across_async_requests() -> None:
         answers = asyncio.run(run(srv.base_url))
         elapsed = time.monotonic() - t0
         assert answers == [f"ECHO: row {i}" for i in range(16)]
-        assert 0.3 <= elapsed < 1.5 and srv.max_in_flight >= 8
+        assert elapsed >= 0.3 and srv.max_in_flight >= 8  # concurrent: eight or more waited on the server at once
         assert all(r.finished - r.started >= 0.29 for r in srv.requests)
 
 

@@ -84,18 +84,22 @@ def test_cancel_keeps_finished_rows_and_abandons_requests_in_flight():
 
 
 def test_cancel_lets_an_answer_already_in_flight_arrive_and_sends_nothing_new():
+    asked, cancelled = threading.Event(), threading.Event()
+
     class Slow(MockEngine):
         async def complete(self, messages):
-            if "느림" in last_user(messages):
-                await asyncio.sleep(0.3)
+            if "느림" in last_user(messages):  # in flight when Stop is pressed, answered after it
+                asked.set()
+                while not cancelled.is_set():
+                    await asyncio.sleep(0.01)
             return await super().complete(messages)
 
     engine = Slow()
     job = RowJob(rows("하나", "느림", "셋", concurrency=1), engine=engine).start()
-    while job.snapshot().done < 1:
-        job.wait(0.01)
+    assert asked.wait(30)
     job.cancel()
-    assert job.wait(5)
+    cancelled.set()
+    assert job.wait(30)
     results = job.snapshot().results
     assert [results[i].status for i in range(3)] == ["ok", "ok", "cancelled"]
     assert len(engine.calls) == 2

@@ -3,9 +3,6 @@
 import asyncio
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +17,10 @@ from core.rows.plan import row_plan
 from core.rows.runner import run_rows_sync, table_rows
 from core.rows.tasks import get_task
 from core.settings import ModelSettings
+from tests.cli_support import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
 
 
 @pytest.fixture()
@@ -153,25 +152,12 @@ def test_rows_run_through_the_same_runner_packed_or_not(pack):
     assert [r.status for r in results] == ["ok", "ok", "skipped", "ok"]
 
 
-def cli(*args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    return subprocess.run(
-        [sys.executable, "-m", "core", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
 def read_csv(path):
     return pd.read_csv(io.BytesIO(path.read_bytes()), encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
 def test_cli_run_clean_works_without_a_key(tmp_path):
-    res = cli("run", "sample_data/utterances_ko_cp949.csv", "--task", "clean", "--out", tmp_path / "x.csv")
+    res = cli("run", SAMPLES / "utterances_ko_cp949.csv", "--task", "clean", "--out", tmp_path / "x.csv")
     assert res.returncode == 0, res.stderr
     assert res.stderr.splitlines()[0] == OFFLINE_NOTICE
     df = read_csv(tmp_path / "x.csv")
@@ -182,24 +168,24 @@ def test_cli_run_clean_works_without_a_key(tmp_path):
 
 @pytest.mark.parametrize("sample, heading", [("meeting_ko.txt", "## 요약"), ("meeting_en.txt", "## Summary")])
 def test_cli_summarize_works_without_a_key(sample, heading):
-    res = cli("summarize", f"sample_data/{sample}")
+    res = cli("summarize", SAMPLES / sample)
     assert res.returncode == 0, res.stderr
     assert OFFLINE_NOTICE in res.stderr
     assert res.stdout.startswith(heading) and "[#" in res.stdout
 
 
 def test_cli_refuses_model_tasks_offline_with_exit_2(tmp_path):
-    res = cli("run", "sample_data/utterances_ko.xlsx", "--task", "emotion", "--out", tmp_path / "x.csv")
+    res = cli("run", SAMPLES / "utterances_ko.xlsx", "--task", "emotion", "--out", tmp_path / "x.csv")
     assert res.returncode == 2 and "needs a language model" in res.stderr and not (tmp_path / "x.csv").exists()
 
 
 def test_cli_asked_for_openai_without_a_key_fails_clearly(tmp_path):
-    res = cli("run", "sample_data/meeting_en.txt", "--task", "clean", "--engine", "openai", "--out", tmp_path / "x.csv")
+    res = cli("run", SAMPLES / "meeting_en.txt", "--task", "clean", "--engine", "openai", "--out", tmp_path / "x.csv")
     assert res.returncode == 2 and "No API key" in res.stderr and OFFLINE_NOTICE not in res.stderr
 
 
 def test_cli_fillers_replace_the_list_and_answers_are_not_reused_across_lists(tmp_path):
-    store, src = tmp_path / "runs.sqlite3", "sample_data/utterances_ko_cp949.csv"
+    store, src = tmp_path / "runs.sqlite3", SAMPLES / "utterances_ko_cp949.csv"
     custom = cli("run", src, "--task", "clean", "--fillers", "저,그,네", "--store", store, "--out", tmp_path / "a.csv")
     default = cli("run", src, "--task", "clean", "--store", store, "--out", tmp_path / "b.csv")
     assert custom.returncode == default.returncode == 0

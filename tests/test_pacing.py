@@ -1,6 +1,10 @@
 """Pacing: evenly spaced starts under RPM/TPM, a 429 slows everyone, headers are honoured."""
 
+import asyncio
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +18,6 @@ from core.rows.runner import run_rows_sync
 from core.rows.templates import Template
 from core.settings import ModelSettings
 from tests.mock_engine import MockEngine
-from testserver.server import FakeOpenAI
 
 
 class Clock:
@@ -48,7 +51,7 @@ def test_requests_are_spaced_evenly_not_burst():
     starts = [pacer.reserve(10) for _ in range(11)]
     gaps = {round(b - a, 6) for a, b in zip(starts, starts[1:])}
     assert starts[0] == 100.0 and len(gaps) == 1
-    assert gaps.pop() == pytest.approx(0.1 / 0.95, abs=1e-5)
+    assert gaps.pop() == pytest.approx(0.1 / 0.96, abs=1e-5)
     assert sum(1 for s in starts if s < 101.0) <= 10  # never more than the per-second share
 
 
@@ -60,15 +63,72 @@ def test_token_limit_allows_one_second_of_burst_then_paces():
     assert starts[-1] - 100.0 == pytest.approx(5 * 500 / 950 - 1.0, abs=0.01)
 
 
-def test_429_pauses_everyone_and_slows_the_pace():
+def test_429_pauses_everyone_and_slows_the_pace_for_about_a_second():
     clock = Clock()
     pacer = Pacer(rpm=600, clock=clock)
     pacer.reserve(1)
     pacer.observe(429, {"retry-after": "2"})
     assert pacer.reserve(1) >= 102.0 and pacer.factor < 1.0 and pacer.throttled == 1
-    for _ in range(200):
-        pacer.observe(200, {})
+    clock.now = 102.5
+    assert 0.8 < pacer.factor < 1.0  # recovering, linearly
+    clock.now = 103.0
+    assert pacer.factor == 1.0  # back to the full pace a second after the pause
+
+
+@pytest.mark.parametrize(
+    "headers, wait",
+    [
+        ({"retry-after-ms": "250", "retry-after": "1"}, 0.25),  # the precise header wins
+        ({"retry-after": "0.4"}, 0.4),  # fractional seconds
+        ({"retry-after": "3"}, 3.0),
+        ({}, 1.0),  # nothing said: a second
+    ],
+)
+def test_429_waits_exactly_as_long_as_the_server_asks(headers, wait):
+    clock = Clock()
+    pacer = Pacer(rpm=600, clock=clock)
+    pacer.observe(429, headers)
+    assert pacer.pause_until == pytest.approx(100.0 + wait)
+    assert pacer.reserve(1) >= 100.0 + wait
+
+
+def test_a_burst_of_429s_slows_no_more_than_half_and_the_retries_take_their_slots():
+    clock = Clock()
+    pacer = Pacer(rpm=3000, clock=clock)
+    for _ in range(9):  # nine 429s in one second, as seen in the issue
+        pacer.observe(429, {"retry-after-ms": "20"})
+    assert pacer.factor == pytest.approx(0.5)
+    first = pacer.reserve(1)
+    assert first >= 100.02 + 8 / 50  # after the pause and after the nine retries the SDK sends
+    clock.now = 101.1
     assert pacer.factor == 1.0
+
+
+def test_starts_reserved_before_a_429_wait_for_its_pause():
+    pacer = Pacer(rpm=600)  # a start every ~0.1 s
+    started: list[float] = []
+    pause: list[float] = []
+
+    async def one() -> None:
+        await pacer.acquire()
+        started.append(time.monotonic())
+        if len(started) == 1:  # the others have their starts reserved already, 0.1-0.3 s ahead
+            pacer.observe(429, {"retry-after-ms": "300"})
+            pause.append(pacer.pause_until)
+
+    async def go() -> None:
+        await asyncio.gather(*(one() for _ in range(4)))
+
+    asyncio.run(go())
+    assert len(started) == 4 and all(t >= pause[0] for t in started[1:])
+    assert pacer.throttled == 1
+
+
+def test_reset_of_an_exhausted_limit_counts_from_when_the_request_was_sent():
+    clock = Clock()
+    pacer = Pacer(rpm=600, clock=clock)
+    pacer.observe(200, {"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "500ms"}, sent=99.7)
+    assert pacer.reserve(1) == pytest.approx(100.2)
 
 
 def test_exhausted_limit_header_waits_for_reset():
@@ -84,6 +144,10 @@ def test_paced_engine_waits_between_requests():
     started = time.monotonic()
     run_rows_sync(rows, RowPlan(Template("", "{t}")), engine, concurrency=6)
     assert time.monotonic() - started >= 5 * 0.05
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = RowPlan(Template("", "{t}"))
 
 
 class HonestUsage(MockEngine):
@@ -110,14 +174,27 @@ def test_budget_needs_a_known_price():
         BudgetedEngine(MockEngine(), 1.0, "my-local-llama", 100)
 
 
-def test_against_a_server_enforcing_rpm_per_second_almost_no_429s():
-    with FakeOpenAI(rpm_limit=1200, retry_after=0.2) as srv:
-        settings = ModelSettings(api_key="k", base_url=srv.base_url, max_retries=6, timeout=10)
-        engine = build_engine(settings, "openai", None, RunOptions(rpm=1200))
-        rows = [{"t": f"row {i}"} for i in range(60)]
-        started = time.monotonic()
-        results = run_rows_sync(rows, RowPlan(Template("", "{t}")), engine, concurrency=32)
-        elapsed = time.monotonic() - started
-        statuses = [r.status for r in srv.requests]
-    assert [r.output for r in results] == [f"ECHO: row {i}" for i in range(60)]
-    assert statuses.count(429) <= 3 and elapsed >= 2.5  # < 5% of requests, as the issue asks
+@pytest.fixture
+def limited_server():
+    """The local server in its own process (as the provider is), admitting 50 requests in any second (3,000 RPM)."""
+    cmd = [sys.executable, "-m", "testserver.server", "--rpm-limit", "3000", "--latency", "0.05"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_at_a_per_second_limit_no_row_is_lost_and_almost_no_request_meets_a_429(limited_server):
+    rows = 300  # six windows' worth
+    settings = ModelSettings(api_key="k", base_url=limited_server, max_retries=6, timeout=30)
+    engine = build_engine(settings, "openai", None, RunOptions(rpm=3000))
+    started = time.monotonic()
+    results = run_rows_sync([{"t": f"row {i}"} for i in range(rows)], SPEC, engine, concurrency=32)
+    elapsed = time.monotonic() - started
+    assert [r.output for r in results] == [f"ECHO: row {i}" for i in range(rows)]
+    # 429s seen, retries included. The benchmark holds them under 1%; this bound (3%) is for a busy machine, where a
+    # request can reach the server late, and still catches a cascade (27 of 300 before queued starts were voided).
+    assert engine.pacer.throttled <= 9
+    assert elapsed >= (rows - 1) / 50  # never faster than the limit allows (a bound that holds on a busy machine)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.cli_support import cli
 from testserver.server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +43,9 @@ def command(src, out, store, server, *extra):
     return args, env
 
 
-def run(*a, **kw):
-    args, env = command(*a, **kw)
-    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+def run(src, out, store, server, *extra):
+    """The same command in this process (only the SIGKILL test needs a process of its own)."""
+    return cli("run", src, "--template", "{발화}", "--out", out, "--store", store, *extra, server=server)
 
 
 def read(out):
@@ -89,11 +90,13 @@ def test_sigkill_part_way_then_resume_pays_only_for_what_was_in_flight(tmp_path)
         deadline = time.monotonic() + 60
         while sum(r.status == 200 for r in srv.requests) < 12 and time.monotonic() < deadline:
             time.sleep(0.02)
+        srv.latency = 3600  # from now on nothing is answered: the kill lands part-way however busy the machine is
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         first = len(srv.chat_requests())
         assert 12 <= first < 40 and not out.exists()
         srv.reset()
+        srv.latency = 0.0
         assert run(src, out, store, srv, "--concurrency", "4").returncode == 0
         second = len(srv.chat_requests())
     assert read(out)["output"].tolist() == [f"ECHO: 발화 번호 {i}" for i in range(40)]

@@ -1,10 +1,8 @@
 """A planted key must appear nowhere it should not: store, exports, messages, stdout/stderr."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_support import cli
 from testserver.server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,29 +12,19 @@ PLANTED = "sk-proj-PLANTEDkey0123456789abcdefXYZ"
 def run_cli(tmp_path, server, *extra):
     src = tmp_path / "in.csv"
     src.write_text("발화\n안녕하세요\n=cmd\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    env |= {"OPENAI_API_KEY": PLANTED, "OPENAI_BASE_URL": server.base_url}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "core",
-            "run",
-            str(src),
-            "--task",
-            "clean",
-            "--out",
-            str(tmp_path / "out.csv"),
-            "--store",
-            str(tmp_path / "store.sqlite3"),
-            "--details",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return cli(
+        "run",
+        src,
+        "--task",
+        "clean",
+        "--out",
+        tmp_path / "out.csv",
+        "--store",
+        tmp_path / "store.sqlite3",
+        "--details",
+        *extra,
+        server=server,
+        key=PLANTED,
     )
 
 

@@ -136,4 +136,6 @@ def plan(df: pd.DataFrame, text_column: str | None) -> RowPlan:
             labels=labels(name) if preset(name).kind == "label" else None,
         )
     check_plan(result, list(df.columns))
-    return result
+    from ui.workbench import examples  # "learn from my corrections": few-shot examples when switched on
+
+    return examples.apply(result, df)

@@ -55,6 +55,14 @@ def system_prompt(task: str) -> None:
         width="stretch",
     )
     st.caption(t("sidebar.modified") if modified else t("sidebar.default"))
+    saved_prompt_badge(task)
+
+
+def saved_prompt_badge(task: str) -> None:
+    """Which saved prompt (and version) is in use, and whether the box holds unsaved changes."""
+    from ui.workbench import library  # the Workbench's prompt library, in the run store
+
+    library.badge(task)
 
 
 def model() -> None:

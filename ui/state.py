@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from core.jobs.rows import RowJob, RowSnapshot
     from core.minutes.mapreduce import MinutesResult
     from core.rows.results import RowResult
+    from ui.workbench.state import Workbench
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ ACTIONS = "actions"  # the minutes' action items as edited (DataFrame), or None
 ACTIONS_VERSION = "actions_version"  # bumped when edits are folded in (the editor starts fresh)
 CHUNK_TOKENS = "chunk_tokens"  # minutes chunk size in tokens, or None for the model's default
 SENTENCES = "summary_sentences"  # offline summary length in sentences, or None for automatic
+# The workbench
+WORKBENCH = "workbench"  # ui.workbench.state.Workbench: saved prompt in use, sample, trial, review
 
 CUSTOM = "custom"
 EDITOR_KEY = "results_editor"
@@ -170,7 +173,14 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     ACTIONS_VERSION: lambda: 0,
     CHUNK_TOKENS: lambda: None,
     SENTENCES: lambda: None,
+    WORKBENCH: lambda: _new_workbench(),
 }
+
+
+def _new_workbench() -> Workbench:
+    from ui.workbench.state import Workbench  # its own module: the page's state is large
+
+    return Workbench()
 
 
 def init(lang: str) -> None:
@@ -206,6 +216,11 @@ def row_job() -> RowJob | None:
 def minutes() -> Minutes | None:
     """The minutes last written, of whichever upload."""
     return st.session_state[MINUTES]
+
+
+def workbench() -> Workbench:
+    """The Workbench page's state."""
+    return st.session_state[WORKBENCH]
 
 
 def minutes_job() -> MinutesJob | None:

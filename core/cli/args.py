@@ -12,7 +12,6 @@ from core.engines.factory import choose_engine
 from core.engines.layers import RunOptions
 from core.errors import ConfigError, InputError
 from core.loaders.decode import decode
-from core.offline.fillers import filler_entries
 from core.settings import ModelSettings
 from core.store import Store, default_store_path
 
@@ -93,7 +92,11 @@ def run_options(args: argparse.Namespace) -> RunOptions:
 def fillers(args: argparse.Namespace) -> tuple[str, ...] | None:
     """The offline engine's filler list from --fillers (comma or line separated, or @FILE)."""
     text = text_arg(getattr(args, "fillers", None))
-    return None if text is None else filler_entries(text)
+    if text is None:
+        return None
+    from core.offline.fillers import filler_entries  # the offline engine's modules, only when asked for
+
+    return filler_entries(text)
 
 
 def engine_name(args: argparse.Namespace, settings: ModelSettings) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,17 +41,24 @@ def _print_dry_run(rows: list[dict], plan) -> None:
         print(json.dumps({"row": i, "messages": plan.template.messages(row)}, ensure_ascii=False, indent=2))
 
 
-def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> None:
+def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> threading.Thread | None:
+    """Print what the run will cost; the token count runs in a thread, beside the run's first requests."""
     if setup.engine == "offline":
         make_engine(setup.settings, "offline", task=setup.plan.task)  # refuses tasks it cannot do, before anything
         print(f"quote: {len(rows)} rows on the offline engine: no requests, no cost", file=sys.stderr)
-        return
+        return None
     fresh = rows
     if store is not None and setup.options.pack == 1:
         known = store.known(keys := row_keys(setup, setup.engine, rows))
         fresh = [r for r, k in zip(rows, keys) if k not in known]
         if len(fresh) < len(rows):
             print(f"{len(rows) - len(fresh)} rows already answered in the store: not asked again", file=sys.stderr)
+    counting = threading.Thread(target=_print_quote, args=(fresh, setup), name="quote", daemon=True)
+    counting.start()
+    return counting
+
+
+def _print_quote(fresh: list[dict], setup: RunSetup) -> None:
     quote = quote_rows(
         fresh,
         setup.plan,
@@ -85,11 +93,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = model_settings(args)
     setup = RunSetup(table.df, table.name, plan, settings, run_options(args), engine_name(args, settings))
     store = open_store(args)
-    _quote(rows, setup, store)
+    counting = _quote(rows, setup, store)
     if args.quote:
+        if counting:
+            counting.join()
         return 0
     with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
         outcome = execute_sync(setup, store=store, on_result=lambda result, done, total: bar.update(1))
+    if counting:
+        counting.join()
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
     return _report(outcome.results, args.out, setup.settings.model if outcome.engine == "openai" else None)

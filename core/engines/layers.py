@@ -45,7 +45,8 @@ class PacedEngine(Layer):
 
     async def complete(self, messages: list[Message], **kw) -> Completion:
         """Answer once the limits allow (prompt tokens plus max output count against TPM)."""
-        await self.pacer.acquire(count_messages(messages, self.model).tokens + self.max_tokens)
+        tokens = count_messages(messages, self.model).tokens + self.max_tokens if self.pacer.counts_tokens else 0
+        await self.pacer.acquire(tokens)
         return await self.inner.complete(messages, **kw)
 
 

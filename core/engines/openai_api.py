@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -14,7 +15,10 @@ from core.settings import ModelSettings
 
 # Local servers (Ollama, vLLM, LM Studio, llama.cpp) accept any key, but the SDK insists on one.
 PLACEHOLDER_KEY = "not-needed"
-Observer = Callable[[int, Mapping[str, str]], None]
+Observer = Callable[[int, Mapping[str, str], float], None]
+# The SDK's own request path, auth included, with a body we serialize once: `chat.completions.create` would walk
+# every parameter through its type transforms and build pydantic models of the reply, per call.
+CHAT_PATH, CHAT_OPTIONS = "/chat/completions", {"security": {"bearer_auth": True}}
 
 
 class OpenAIEngine:
@@ -30,7 +34,7 @@ class OpenAIEngine:
         self._secret = key or ""
         self.observer = observer
         # Every HTTP response, retried ones included, so pacing sees each 429 the SDK retries.
-        http = openai.DefaultAsyncHttpx2Client(event_hooks={"response": [self._observe]})
+        http = openai.DefaultAsyncHttpx2Client(event_hooks={"request": [_stamp], "response": [self._observe]})
         self.client = openai.AsyncOpenAI(
             api_key=key or PLACEHOLDER_KEY,
             base_url=base_url,
@@ -41,7 +45,8 @@ class OpenAIEngine:
 
     async def _observe(self, response) -> None:
         if self.observer is not None:
-            self.observer(response.status_code, response.headers)
+            sent = response.request.extensions.get(SENT, time.monotonic())
+            self.observer(response.status_code, response.headers, sent)
 
     def _params(self) -> dict:
         return {
@@ -50,23 +55,23 @@ class OpenAIEngine:
             "max_tokens": self.settings.max_tokens,
         }
 
+    def body(self, messages: list[Message], response_format: dict | None = None) -> bytes:
+        """The request body as sent: the settings' parameters and these messages, serialized once."""
+        params = self._params() | {"messages": messages}
+        if response_format:
+            params["response_format"] = response_format
+        return json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode()
+
     async def complete(self, messages: list[Message], response_format: dict | None = None) -> Completion:
         """Answer one request; raise EngineError with a plain reason when it fails for good."""
         started = time.perf_counter()
-        extra = {"response_format": response_format} if response_format else {}
         try:
-            resp = await self.client.chat.completions.create(messages=messages, **self._params(), **extra)
+            reply = await self.client.post(
+                CHAT_PATH, cast_to=object, content=self.body(messages, response_format), options=CHAT_OPTIONS
+            )
         except openai.OpenAIError as exc:
             raise self._translate(exc) from None
-        choice = resp.choices[0] if resp.choices else None
-        usage = resp.usage
-        return Completion(
-            text=(choice.message.content or "") if choice else "",
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
-            latency=time.perf_counter() - started,
-            finish_reason=choice.finish_reason if choice else None,
-        )
+        return _completion(reply, time.perf_counter() - started)
 
     async def stream(
         self, messages: list[Message], on_usage: Callable[[Completion], None] | None = None
@@ -105,6 +110,29 @@ class OpenAIEngine:
         kind, status = _classify(exc)
         detail = _scrub(str(getattr(exc, "message", "") or exc), self._secret)
         return EngineError(f"{REASONS[kind]} ({detail})" if detail else REASONS[kind], kind=kind, status=status)
+
+
+SENT = "transcript_studio.sent"
+
+
+async def _stamp(request) -> None:
+    request.extensions[SENT] = time.monotonic()  # read back when its response arrives, for the pacer
+
+
+def _completion(reply: object, latency: float) -> Completion:
+    """A Completion from the reply's JSON; a reply of another shape is a failure, not a crash."""
+    try:
+        choices, usage = reply.get("choices") or [], reply.get("usage") or {}  # type: ignore[union-attr]
+        choice = choices[0] if choices else {}
+        return Completion(
+            text=(choice.get("message") or {}).get("content") or "",
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or 0),
+            latency=latency,
+            finish_reason=choice.get("finish_reason"),
+        )
+    except (AttributeError, TypeError, ValueError):
+        raise EngineError(f"{REASONS['error']} (unexpected reply: {str(reply)[:100]})", kind="error") from None
 
 
 REASONS = {

@@ -1,4 +1,4 @@
-"""Smooth pacing under requests- and tokens-per-minute limits, adapting to what the server says."""
+"""Pacing under requests- and tokens-per-minute limits as providers enforce them, adapting to what the server says."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import re
 import time
 from collections.abc import Callable, Mapping
 
-# Providers enforce per-minute limits over short windows, so we never send a minute's burst;
-# and we aim a little under the limit so clock jitter does not tip a request over it.
-HEADROOM = 0.95
-TOKEN_BURST_SECONDS = 1.0
-MIN_FACTOR, RECOVERY = 0.5, 1.01
+# Providers enforce a per-minute request limit per one-second window (3,000 RPM: 50 in any second). Evenly spaced
+# starts keep every window within it without the bunching a burst causes on the way; REQUEST_HEADROOM leaves room
+# for a request that reaches the server a few ms late next to one that is on time.
+REQUEST_HEADROOM = 0.96
+# Tokens are paced evenly a little under the limit, with a second's burst allowed.
+TOKEN_HEADROOM, TOKEN_BURST_SECONDS = 0.95, 1.0
+# A 429 means someone else shares the limit: after its retry-after, go at SLOWDOWN of the pace and recover linearly.
+SLOWDOWN, MIN_FACTOR, RECOVERY_SECONDS = 0.8, 0.5, 1.0
+MAX_WAIT = 60.0
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -28,6 +32,14 @@ def parse_duration(text: str | None) -> float | None:
         return sum(float(n) * _UNITS[u] for n, u in parts) if parts else None
 
 
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds a 429 asks us to wait: `retry-after-ms` first (precise), then `retry-after` (may be fractional)."""
+    ms = parse_duration(headers.get("retry-after-ms"))
+    if ms is not None:
+        return ms / 1000
+    return parse_duration(headers.get("retry-after"))
+
+
 class _Schedule:
     """Generic cell rate algorithm: evenly spaced starts, with an allowance of `burst` seconds."""
 
@@ -41,43 +53,66 @@ class _Schedule:
 
 
 class Pacer:
-    """Hands out start times so requests flow at the limits' pace; a 429 pauses everyone."""
+    """Hands out start times that keep within the limits; a 429 pauses everyone for as long as it asks."""
 
     def __init__(
         self, rpm: int | None = None, tpm: int | None = None, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.clock = clock
-        self._requests = _Schedule(rpm / 60 * HEADROOM) if rpm else None
-        self._tokens = _Schedule(tpm / 60 * HEADROOM, TOKEN_BURST_SECONDS) if tpm else None
-        self.factor, self.pause_until, self.throttled = 1.0, 0.0, 0
+        self._requests = _Schedule(rpm / 60 * REQUEST_HEADROOM) if rpm else None
+        self._tokens = _Schedule(tpm / 60 * TOKEN_HEADROOM, TOKEN_BURST_SECONDS) if tpm else None
+        self.pause_until, self.throttled = 0.0, 0
+        self._epoch = 0  # bumped by each 429: starts reserved before it are given out again
+        self._retries_until = 0.0  # the slots held for the SDK's retries run until then
+        self._slowed, self._slowed_from = 1.0, 0.0  # the factor right after the last 429, and when recovery starts
 
-    def reserve(self, tokens: int) -> float:
+    @property
+    def counts_tokens(self) -> bool:
+        """Whether requests must say their size (only a token limit needs it)."""
+        return self._tokens is not None
+
+    @property
+    def factor(self) -> float:
+        """The share of the full pace allowed now: below 1 for about a second after a 429."""
+        gained = (self.clock() - self._slowed_from) / RECOVERY_SECONDS * (1.0 - self._slowed)
+        return min(1.0, self._slowed + max(0.0, gained))
+
+    def reserve(self, tokens: int = 0) -> float:
         """The start time for a request of `tokens` (prompt plus max output), reserved now."""
-        now = self.clock()
+        now, factor = self.clock(), self.factor
         start = max(now, self.pause_until)
         if self._requests:
-            start = max(start, self._requests.reserve(1, start, self.factor))
+            start = max(start, self._requests.reserve(1, start, factor))
         if self._tokens:
-            start = max(start, self._tokens.reserve(tokens, start, self.factor))
+            start = max(start, self._tokens.reserve(tokens, start, factor))
         return start
 
-    async def acquire(self, tokens: int) -> None:
-        """Wait until this request may start."""
-        delay = self.reserve(tokens) - self.clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
+    async def acquire(self, tokens: int = 0) -> None:
+        """Wait until this request may start; a 429 meanwhile sends it back to the queue behind the pause."""
+        while True:
+            epoch, start = self._epoch, self.reserve(tokens)
+            delay = start - self.clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if epoch == self._epoch:
+                return
 
-    def observe(self, status: int, headers: Mapping[str, str]) -> None:
-        """Adapt to a response: slow everyone after a 429, wait out exhausted limits, recover slowly."""
+    def observe(self, status: int, headers: Mapping[str, str], sent: float | None = None) -> None:
+        """Adapt to a response (of a request sent at `sent`): wait out a 429 or an exhausted limit."""
         now = self.clock()
         if status == 429:
             self.throttled += 1
-            self.factor = max(MIN_FACTOR, self.factor * 0.8)
-            wait = parse_duration(headers.get("retry-after")) or 1.0
-            self.pause_until = max(self.pause_until, now + min(wait, 60.0))
+            wait = min(retry_after(headers) or 1.0, MAX_WAIT)
+            self.pause_until = max(self.pause_until, now + wait)
+            self._slowed, self._slowed_from = max(MIN_FACTOR, self.factor * SLOWDOWN), self.pause_until
+            self._epoch += 1
+            if self._requests:  # earlier reservations are void; the SDK's retries take the first slots after the pause
+                self._requests.tat = max(self.pause_until, self._retries_until if self._retries_until > now else 0.0)
+                self._requests.reserve(1, self._requests.tat, self._slowed)
+                self._retries_until = self._requests.tat
             return
-        self.factor = min(1.0, self.factor * RECOVERY)
         for kind in ("requests", "tokens"):
             if headers.get(f"x-ratelimit-remaining-{kind}") == "0":
+                # The reset counts from when the server took the request, not from when its answer reached us.
                 reset = parse_duration(headers.get(f"x-ratelimit-reset-{kind}")) or 0.0
-                self.pause_until = max(self.pause_until, now + min(reset, 60.0))
+                self.pause_until = max(self.pause_until, (now if sent is None else sent) + min(reset, MAX_WAIT))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from core.engines.families import family
 from core.engines.protocol import Message
@@ -32,11 +33,41 @@ def encoding_name(model: str) -> str | None:
     return ENCODINGS[known] if known else None
 
 
-@lru_cache(maxsize=2)
-def _encoding(name: str):
-    import bpe_openai  # loads ~0.5 s of tables: only when a count is asked for
+class _Counter:
+    """Counts tokens of one encoding with bpe-openai's Rust tokenizer."""
 
-    return bpe_openai.get_encoding(name)
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def count(self, text: str) -> int:
+        """Tokens in `text`, special-token text counted as ordinary text."""
+        try:
+            return self.backend.count(text)
+        except UnicodeEncodeError:  # lone surrogates: counted as the replacement character, as bpe-openai does
+            return self.backend.count(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+
+
+def _bindings():
+    """bpe-openai's compiled tokenizer alone: `import bpe_openai` first decodes every vocabulary in Python (~1 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("bpe_openai")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    for path in sorted(folder.glob("_bindings*")) if folder else []:
+        spec = importlib.util.spec_from_file_location("bpe_openai._bindings", path)
+        if spec and spec.loader:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    import bpe_openai._bindings  # the package's own way, slower
+
+    return bpe_openai._bindings
+
+
+@lru_cache(maxsize=2)
+def _encoding(name: str) -> _Counter:
+    # Only the vocabulary this model needs is built (~50 ms), when a count is first asked for.
+    return _Counter(_bindings().tokenizer_for_encoding(name))
 
 
 def estimate(text: str) -> int:
@@ -50,7 +81,7 @@ def count_text(text: str, model: str) -> Count:
     name = encoding_name(model)
     if name is None:
         return Count(estimate(text), False)
-    return Count(len(_encoding(name).encode_ordinary(text)), True)
+    return Count(_encoding(name).count(text), True)
 
 
 def count_messages(messages: list[Message], model: str) -> Count:

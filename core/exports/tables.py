@@ -5,10 +5,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from core.cells import cell_text
 
@@ -37,6 +33,12 @@ def _width(values: list[str]) -> int:
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "results") -> bytes:
     """An XLSX workbook: bold frozen header, wrapped text, fitted widths; every cell is text, none a formula."""
+    # openpyxl is imported here, not at the top: a CSV run need not wait ~0.15 s for it before its first request.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]

@@ -1,0 +1,1 @@
+"""The Workbench page's parts: saved prompts, trying and comparing on a sample, learning from corrections, review."""
