@@ -5,6 +5,7 @@ import streamlit as st
 from ui import history
 from ui.i18n import t
 from ui.shell import open_page
+from ui.workbench import runs as run_diff
 
 open_page("history")
 st.title(t("history.title"))
@@ -20,3 +21,4 @@ run = history.picker(runs)
 history.open_buttons(run)
 history.download_buttons(run)
 history.delete(run)
+run_diff.history_link(run)  # what changed since an earlier run of the same file

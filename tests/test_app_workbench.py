@@ -194,3 +194,14 @@ def test_export_then_import_prompts_as_toml(at):
     no_crash(at)
     assert at.success[0].value == "프롬프트 1개, 새 버전 1개를 가져왔습니다."
     assert "받은 프롬프트" in at.selectbox(key="w.wb.prompt.clean").options
+
+
+def test_history_links_to_the_comparison_of_runs(at, server):
+    at.switch_page("pages/rows.py").run()
+    for _ in range(2):
+        at.button(key="b.run").click().run()
+        wait_for_run(at)
+    at.switch_page("pages/history.py").run()
+    no_crash(at)
+    links = [e for e in at.get("page_link") if "이전 실행(1개)" in e.proto.label]
+    assert len(links) == 1 and links[0].proto.page.endswith("workbench")

@@ -202,7 +202,7 @@ def test_prompts_save_list_show_diff_export_import(tmp_path):
     assert cli(
         "prompts", *store, "save", "공손", "--system", "정중하게.\n존댓말로.", "--task", "clean"
     ).stdout.startswith("공손 v2 (unchanged")
-    listed = cli("prompts", *store, "list").stdout.split("\t")
+    listed = cli("prompts", "list", *store).stdout.split("\t")  # --store after the action works too
     assert listed[:3] == ["공손", "clean", "v2"]
     shown = cli("prompts", *store, "show", "공손", "--version", "1").stdout
     assert "정중하게." in shown and "존댓말로." not in shown and "<data>{text}</data>" in shown

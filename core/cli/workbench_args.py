@@ -52,7 +52,10 @@ def add_prompts(sub) -> None:
     """The prompts subcommand and its actions."""
     p = sub.add_parser("prompts", help="saved prompts with versions: list, show, save, diff, export, import")
     p.add_argument("--store", type=Path, help="run store holding the prompts (default: TRANSCRIPT_STUDIO_STORE)")
+    store = argparse.ArgumentParser(add_help=False)  # --store also after the action: `prompts list --store X`
+    store.add_argument("--store", type=Path, default=argparse.SUPPRESS, help="run store holding the prompts")
     acts = p.add_subparsers(dest="action", required=True, parser_class=type(p))
+    acts.add_parser = _with_parents(acts.add_parser, [store])
     a = acts.add_parser("list", help="saved prompts with their task and latest version")
     a.add_argument("--task", help="only this task's prompts")
     a = acts.add_parser("show", help="a prompt's text (the latest version unless --version)")
@@ -81,3 +84,8 @@ def add_prompts(sub) -> None:
     a.add_argument("--out", type=Path, help="FILE.toml (default: stdout)")
     a = acts.add_parser("import", help="add the prompts of a TOML file")
     a.add_argument("file", type=Path)
+
+
+def _with_parents(add_parser, parents: list[argparse.ArgumentParser]):
+    """add_parser that gives every new parser these parents' flags."""
+    return lambda *args, **kw: add_parser(*args, parents=parents, **kw)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.engines.factory import choose_engine
 from core.engines.layers import Layer, build_engine
@@ -33,6 +33,21 @@ class RowSnapshot:
     total: int
     running: bool
     kinds: dict[int, str] = field(default_factory=dict)
+    failure: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        """Share of rows finished, 0.0 to 1.0."""
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class RowProgress:
+    """Where a job stands without its results (cheap to take at any size): rows finished, of how many, running."""
+
+    done: int
+    total: int
+    running: bool
     failure: str | None = None
 
     @property
@@ -83,19 +98,20 @@ class RowJob(ThreadJob):
         self.store = None if store is None else Store(store)
         try:
             name, self.notice = choose_engine(setup.settings, setup.engine)
-            self.engine_name = name
+            self.setup, self.engine_name = replace(setup, engine=name), name  # chosen once: the run records this one
             inner = (
                 engine
                 if engine is not None
                 else build_engine(setup.settings, name, setup.plan.task, setup.options, self.store)
             )
-            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, setup)
+            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, self.setup)
         except BaseException:
             self._close_store()
             raise
         super().__init__("row-job")
         self._engine = _KindRecorder(inner)
         self._results: dict[int, RowResult] = {}
+        self._log: list[RowResult] = []  # results in the order they arrived: readers take what is new (since)
         self._kinds: dict[int, str] = {}
         self._failure: str | None = None
 
@@ -111,9 +127,22 @@ class RowJob(ThreadJob):
                 dict(self._results), len(self._results), len(self.todo), self.running, dict(self._kinds), self._failure
             )
 
+    def progress(self) -> RowProgress:
+        """Rows finished so far, of how many, and whether it still runs; copies nothing."""
+        with self._lock:
+            return RowProgress(len(self._results), len(self.todo), self.running, self._failure)
+
+    def since(self, seen: int) -> tuple[list[RowResult], dict[int, str]]:
+        """The results that arrived after the first `seen` (in arrival order) and the failure kinds of their rows:
+        a poller folds in only what changed. The next call passes `seen + len(results)`."""
+        with self._lock:
+            new = self._log[seen:]
+            return new, {r.row: self._kinds[r.row] for r in new if r.row in self._kinds}
+
     def _record(self, result: RowResult, done: int, total: int) -> None:
         with self._lock:
             self._results[result.row] = result
+            self._log.append(result)
             kind = self._engine.kinds.get(result.error) if result.status in WATCHED else None
             if kind:
                 self._kinds[result.row] = kind
@@ -163,6 +192,7 @@ class RowJob(ThreadJob):
             for i in missing:
                 reason = STOPPED if self._cancel.is_set() else NOT_RUN
                 self._results[i] = RowResult(i, status="cancelled", error=reason)
+                self._log.append(self._results[i])
         if self.store is not None and self.run_id is not None:
             for i in missing:  # the store shows what the page shows; a resume picks these rows up
                 self.store.save_result(self.run_id, self._results[i])

@@ -54,3 +54,10 @@ def panel() -> None:
     only = st.toggle(t("wb.only_changed"), value=True, key="w.wb.runs_only")
     frame = diff.frame[diff.frame["same"] == "no"] if only else diff.frame
     st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def history_link(info) -> None:
+    """On History: a way to the Workbench's comparison of this run with an earlier run of its file."""
+    earlier = earlier_runs(store(), info, owner())
+    if earlier:
+        st.page_link("pages/workbench.py", label=t("wb.runs_link", n=len(earlier)), icon="⚖️")
