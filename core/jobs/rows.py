@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.engines.factory import choose_engine
 from core.engines.layers import Layer, build_engine
@@ -83,13 +83,13 @@ class RowJob(ThreadJob):
         self.store = None if store is None else Store(store)
         try:
             name, self.notice = choose_engine(setup.settings, setup.engine)
-            self.engine_name = name
+            self.setup, self.engine_name = replace(setup, engine=name), name  # chosen once: the run records this one
             inner = (
                 engine
                 if engine is not None
                 else build_engine(setup.settings, name, setup.plan.task, setup.options, self.store)
             )
-            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, setup)
+            self.run_id = run_id if self.store is None or run_id is not None else open_run(self.store, self.setup)
         except BaseException:
             self._close_store()
             raise

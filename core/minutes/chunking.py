@@ -203,8 +203,8 @@ def _units(utts: list[Utterance], budget: int, model: str) -> list[_Unit]:
 
 def _fill(
     units: list[_Unit], first: int, context: list[Utterance], budget: int, model: str
-) -> tuple[list[Utterance], list[Utterance], int]:
-    """Context, utterances and the next unit's index for one chunk that starts with units[first]."""
+) -> tuple[list[Utterance], list[Utterance], int, int]:
+    """Context, utterances, the next unit's index and the exact size of one chunk that starts with units[first]."""
     while context and _size([*context, *units[first].utterances], model) > budget:
         context = context[1:]  # a whole turn matters more than the context before it
     estimate = _size(context, model) + 1 + units[first].tokens if context else units[first].tokens
@@ -213,12 +213,12 @@ def _fill(
         estimate += 1 + units[end].tokens
         end += 1
     # The sum of the parts is an estimate (BPE can merge across a line break): the joined text decides.
-    while (
-        end - first > 1
-        and _size([*context, *(u for unit in units[first:end] for u in unit.utterances)], model) > budget
-    ):
+    while True:
+        body = [u for unit in units[first:end] for u in unit.utterances]
+        size = _size([*context, *body], model)
+        if size <= budget or end - first == 1:
+            return context, body, end, size
         end -= 1
-    return context, [u for unit in units[first:end] for u in unit.utterances], end
 
 
 def build_chunks(utts: list[Utterance], budget: int, model: str, overlap: int = 0) -> list[Chunk]:
@@ -232,9 +232,8 @@ def build_chunks(utts: list[Utterance], budget: int, model: str, overlap: int = 
     units, chunks, first = _units(utts, budget, model), [], 0
     while first < len(units):
         previous = list(chunks[-1].utterances[-overlap:]) if chunks and overlap else []
-        context, body, first = _fill(units, first, previous, budget, model)
-        chunk = Chunk(len(chunks), tuple(body), tuple(context))
-        chunks.append(replace(chunk, tokens=count_text(chunk.text, model).tokens))
+        context, body, first, size = _fill(units, first, previous, budget, model)
+        chunks.append(Chunk(len(chunks), tuple(body), tuple(context), tokens=size))
     return chunks
 
 

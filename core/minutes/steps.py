@@ -24,6 +24,9 @@ class MinutesError(CoreError):
     code = "minutes"
 
 
+SEPARATOR_TOKENS = 1  # the blank line between two parts in a reduce request
+
+
 class _Part(NamedTuple):
     """Partial minutes with the span of the transcript they come from."""
 
@@ -157,13 +160,20 @@ class Steps:
         return count_text("\n\n".join(p.text() for p in parts), self.model).tokens <= budget
 
     def batches(self, parts: list[_Part], budget: int) -> list[list[_Part]]:
-        """Consecutive parts grouped so that each group fits one request."""
+        """Consecutive parts grouped so that each group fits one request: each part is counted once, each group's
+        joined text once more (BPE can merge across the blank line between parts, so their sum is an estimate)."""
+        sizes = [count_text(p.text(), self.model).tokens for p in parts]
         groups: list[list[_Part]] = []
-        for part in parts:
-            if groups and self.fits([*groups[-1], part], budget):
-                groups[-1].append(part)
-            else:
-                groups.append([part])
+        first = 0
+        while first < len(parts):
+            end, estimate = first + 1, sizes[first]
+            while end < len(parts) and estimate + SEPARATOR_TOKENS + sizes[end] <= budget:
+                estimate += SEPARATOR_TOKENS + sizes[end]
+                end += 1
+            while end - first > 1 and not self.fits(parts[first:end], budget):
+                end -= 1
+            groups.append(parts[first:end])
+            first = end
         if len(groups) == len(parts) > 1:  # no two fit together: merge pairs anyway, so that each level shrinks
             groups = [parts[i : i + 2] for i in range(0, len(parts), 2)]
         return groups

@@ -13,8 +13,8 @@ from core.engines.protocol import Completion, Message
 from core.errors import ConfigError
 from core.offline.clean import clean_text
 from core.offline.fillers import Fillers, default_fillers, fillers_from_list
-from core.offline.keywords import content_terms, keywords
-from core.offline.summarize import Sentence, split_sentences, summarize
+from core.offline.keywords import content_terms, keywords, line_keywords
+from core.offline.summarize import Sentence, split_sentences, summarize_sentences, transcript_sentences
 
 DATA = re.compile(r"<data>\n?(.*?)\n?</data>", re.S)
 TASKS = ("clean", "summarize", "keywords", "minutes")
@@ -64,12 +64,13 @@ def minutes_markdown(text: str, sentences: int | None = None, fillers: Fillers |
     """Extractive minutes: the central sentences with their rows (by section when long), then keywords."""
     fillers = fillers or default_fillers()
     labels = _LABELS["ko" if len(_HANGUL.findall(text)) > len(text) * 0.2 else "en"]
-    parts = summarize(text, sentences, fillers)
+    parsed = transcript_sentences(text, fillers)  # read once for the summary and the keywords
+    parts = summarize_sentences(parsed, sentences)
     lines = [f"## {labels['summary']}", labels["note"], "", *([labels["empty"], ""] if not parts else [])]
     for part in parts:
         lines += [f"### #{part.first}–#{part.last}"] if len(parts) > 1 else []
         lines += [f"- {s.speaker + ': ' if s.speaker else ''}{s.tidy} {_cite(s)}" for s in part.sentences] + [""]
-    found = keywords(text, MINUTES_KEYWORDS, fillers)
+    found = line_keywords([s.text for s in parsed] or [text], MINUTES_KEYWORDS, fillers)
     return "\n".join([*lines, f"## {labels['keywords']}", ", ".join(found) or "-", ""])
 
 

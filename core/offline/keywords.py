@@ -83,9 +83,14 @@ def keywords(text: str, count: int = 10, fillers: Fillers | None = None, transcr
     `transcript`: `text` is "#row [time] speaker: text" lines (speakers and times are not counted); else plain text.
     """
     fillers = fillers or default_fillers()
-    skip = stopwords() | fillers.words
     lines = [s.text for s in transcript_sentences(text, fillers)] if transcript else text.splitlines()
-    found = [_candidates(line, skip) for line in lines or [text]]
+    return line_keywords(lines or [text], count, fillers)
+
+
+def line_keywords(lines: list[str], count: int = 10, fillers: Fillers | None = None) -> list[str]:
+    """keywords() of text already split into utterances (each line one document)."""
+    skip = stopwords() | (fillers or default_fillers()).words
+    found = [_candidates(line, skip) for line in lines]
     written: dict[str, str] = {}
     for term, word in (pair for line in found for pair in line):
         written.setdefault(term, word)

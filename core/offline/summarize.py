@@ -171,7 +171,14 @@ def summarize(
 
     `sentences`: how many in all, spread over the sections (at least one each); None: a few, three per section.
     """
-    parsed = [s for s in transcript_sentences(text, fillers) if s.tidy]
+    return summarize_sentences(transcript_sentences(text, fillers), sentences, section_rows)
+
+
+def summarize_sentences(
+    found: list[Sentence], sentences: int | None = None, section_rows: int = SECTION_ROWS
+) -> list[Part]:
+    """summarize() of a transcript already read into sentences."""
+    parsed = [s for s in found if s.tidy]
     if not parsed:
         return []
     parts = sections(sorted({s.row for s in parsed}), section_rows)
