@@ -11,11 +11,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.cli.args import engine_name, model_settings, open_store, out_format, run_options, text_arg
+from core.cli.args import engine_name, load_input, model_settings, open_store, out_format, run_options, text_arg
 from core.engines.factory import make_engine
 from core.engines.pricing import load_prices
 from core.exports.tables import to_bytes
-from core.loaders import load_path
 from core.rows.plan import RowPlan, row_plan
 from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
@@ -27,7 +26,7 @@ from core.store import Store
 def cmd_parse(args: argparse.Namespace) -> int:
     """Write the table the loader made, to --out or as CSV on stdout."""
     fmt = out_format(args.out, required=False)
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     if fmt is None:
         sys.stdout.buffer.write(table.df.to_csv(index=False).encode("utf-8"))
         sys.stdout.flush()
@@ -90,7 +89,7 @@ def _plan(args: argparse.Namespace, table) -> RowPlan:
 
 def prepare_setup(args: argparse.Namespace) -> RunSetup:
     """The run `run`'s input, prompt and model flags describe (for the batch commands)."""
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     return RunSetup(table.df, table.name, _plan(args, table), model_settings(args), run_options(args))
 
 
@@ -98,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
     submit_only = getattr(args, "batch", False) and getattr(args, "no_wait", False)
     fmt = out_format(args.out, required=not args.dry_run and not submit_only)
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     plan = _plan(args, table)
     rows = table_rows(table.df, plan.text_column)
     if args.dry_run:
@@ -108,11 +107,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     setup = RunSetup(table.df, table.name, plan, settings, run_options(args), engine_name(args, settings))
     store = open_store(args)
     counting = _quote(rows, setup, store)
-    if args.quote:
+    if args.quote or getattr(args, "batch", False):
         if counting:
             counting.join()
-        return 0
-    if getattr(args, "batch", False):
+        if args.quote:
+            return 0
         from core.cli.batch import run_batch
 
         return run_batch(args, setup, store, fmt)
