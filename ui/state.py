@@ -111,8 +111,7 @@ ROWS_QUERY = "rows_query"  # the results search text
 ROWS_STATUSES = "rows_statuses"  # statuses the results are filtered to (empty: all)
 ROWS_PAGE = "rows_page"  # the page of matching results shown, from 1
 RUN_MESSAGE = "run_message"  # RunMessage of the last Run or re-run, or None
-RUN_MODE = "run_mode"  # "live" (request by request) | "batch" (the provider's Batch API)
-BATCH_NOTE = "batch_note"  # ui.batch.BatchNote of the last batch Submit, or None
+RUN_MODE, BATCH_NOTE = "run_mode", "batch_note"  # "live" | "batch" (Batch API); ui.batch.BatchNote of the last Submit
 MEMO = "memo"  # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
 STORE = "store"  # this session's connection to the run store (core.store.Store), opened on first use
 # The history
