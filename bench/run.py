@@ -8,7 +8,7 @@ import platform
 import time
 from pathlib import Path
 
-from bench import loading, mapreduce, throughput
+from bench import live, loading, mapreduce, throughput
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -76,19 +76,20 @@ def _rows(r: dict) -> list[tuple[str, str, str, bool]]:
     ]
 
 
-def table(results: dict) -> str:
-    """The results as a Markdown table."""
+def table(rows: list[tuple[str, str, str, bool]]) -> str:
+    """Rows of (benchmark, measured, target, met) as a Markdown table."""
     lines = ["| benchmark | measured | target | met |", "|---|---|---|---|"]
-    lines += [
-        f"| {name} | {value} | {target} | {'yes' if ok else 'NO'} |" for name, value, target, ok in _rows(results)
-    ]
+    lines += [f"| {name} | {value} | {target} | {'yes' if ok else 'NO'} |" for name, value, target, ok in rows]
     return "\n".join(lines)
 
 
-def collect(quick: bool) -> dict:
-    """Run each benchmark (smaller with --quick)."""
+def collect(quick: bool, repeat: int = 1, only_live: bool = False) -> dict:
+    """Run each benchmark (smaller with --quick); the live path's side-by-side runs `repeat` times."""
     scale = 0.2 if quick else 1.0
+    if only_live:
+        return {"live": live.collect(quick, repeat)}
     return {
+        "live": live.collect(quick, repeat),
         "latency": throughput.latency_bound(n=int(1000 * scale)),
         "rate": throughput.rate_limited(n=int(400 * scale) or 100),
         "packing": throughput.packing(n=int(200 * scale) or 40),
@@ -102,9 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run, print the table, and keep the raw figures under bench/results/."""
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="a fifth of the sizes, for a smoke test")
+    parser.add_argument("--repeat", type=int, default=1, help="live path: runs of each side-by-side (median shown)")
+    parser.add_argument("--live", action="store_true", help="only the live path (CLI vs plain SDK loop)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    results = collect(args.quick)
+    results = collect(args.quick, args.repeat, args.live)
     RESULTS.mkdir(exist_ok=True)
     meta = {
         "python": platform.python_version(),
@@ -113,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": time.perf_counter() - started,
     }
     (RESULTS / "latest.json").write_text(json.dumps(results | {"meta": meta}, indent=2), encoding="utf-8")
-    print(table(results))
+    rows = live.rows(results["live"]) + ([] if args.live else _rows(results))
+    print("Live path, launch to exit, side by side with a plain asyncio + openai SDK loop:\n")
+    print(table(live.rows(results["live"])))
+    if not args.live:
+        print("\n" + table(_rows(results)))
     print(f"\n({meta['seconds']:.0f} s in all; raw figures in bench/results/latest.json)")
-    return 0 if all(ok for *_, ok in _rows(results)) else 1
+    return 0 if all(ok for *_, ok in rows) else 1

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import state as S
 from ui.i18n import t
-from ui.rows import fillers, quote, reopen, reruns, results, runs, setup
+from ui.rows import editor, exports, fillers, quote, reopen, reruns, results, runs, setup
 from ui.shell import open_page
 from ui.upload import need_table
 
@@ -29,8 +29,8 @@ if runs.pending():  # live() folds a finished run in and redraws the page
     results.live()
 elif S.row_run() is not None:
     results.metrics()
-    edited = results.editor()
+    editor.editor()
     reruns.buttons()
-    results.download_buttons(edited)
-    results.label_chart(edited)
+    exports.download_buttons()
+    results.label_chart()
     results.details()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,27 +96,46 @@ def wait_until(check, timeout: float = 30.0) -> None:
 
 def editor_key(at: AppTest) -> str:
     """The results editor's current widget key."""
-    return f"results_editor.{at.session_state['editor_version']}"
+    return at.session_state["results_window"].widget
 
 
 def edit_cell(at: AppTest, row: int, column: str, value: str) -> AppTest:
-    """Edit one cell of the results editor the way the browser reports it."""
+    """Edit one cell of the results editor the way the browser reports it (`row`: its position in the window)."""
     at.session_state[editor_key(at)] = {"edited_rows": {row: {column: value}}, "added_rows": [], "deleted_rows": []}
     return at.run()
 
 
+def _made_elsewhere(make) -> bytes:
+    """Call a deferred download as the server does on a click: in another thread, outside the script run."""
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(make()))
+    worker.start()
+    worker.join(60)
+    assert out, "the deferred download failed"
+    return out[0].encode("utf-8") if isinstance(out[0], str) else out[0]
+
+
 @contextmanager
 def downloads() -> Iterator[dict[str, tuple[bytes, str]]]:
-    """Capture what each download button would give: file name -> (bytes, mime type)."""
+    """Capture what each download button would give: file name -> (bytes, mime type); files built on click are
+    built once, outside the script run, as a click would."""
     files: dict[str, tuple[bytes, str]] = {}
-    original = MediaFileManager.add
+    original, original_deferred = MediaFileManager.add, MediaFileManager.add_deferred
 
     def spy(self, data, mimetype, coordinates, file_name=None, **kwargs):
         if file_name:
             files[file_name] = (data, mimetype)
         return original(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
 
-    with mock.patch.object(MediaFileManager, "add", spy):
+    def spy_deferred(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name:
+            files[file_name] = (_made_elsewhere(make), mimetype)
+        return original_deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    with (
+        mock.patch.object(MediaFileManager, "add", spy),
+        mock.patch.object(MediaFileManager, "add_deferred", spy_deferred),
+    ):
         yield files
 
 

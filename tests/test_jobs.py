@@ -63,6 +63,40 @@ def test_progress_is_visible_while_rows_finish():
     assert job.wait(30) and job.snapshot().done == 2
 
 
+def test_a_poller_takes_only_what_arrived_since_it_last_looked():
+    engine = Gated()
+    job = RowJob(rows("가", "늦음", "다", concurrency=3), only=[0, 1], engine=engine).start()
+    while job.progress().done < 1:
+        job.wait(0.01)
+    first, kinds = job.since(0)
+    assert [r.row for r in first] == [0] and kinds == {}
+    progress = job.progress()
+    assert progress.running and (progress.done, progress.total) == (1, 2) and progress.fraction == 0.5
+    assert job.since(1) == ([], {}), "nothing new: nothing handed back"
+    engine.gate.set()
+    assert job.wait(5)
+    later, _ = job.since(len(first))
+    assert [(r.row, r.output) for r in later] == [(1, "echo:<data>늦음</data>")]
+    assert not job.progress().running and job.progress().done == 2
+
+
+def test_a_poller_sees_the_rows_a_stop_left_unanswered_and_their_kinds():
+    class Refuses(Gated):
+        async def complete(self, messages, **kw):
+            if "거절" in last_user(messages):
+                raise EngineError("The API key was refused (bad key)", kind="auth", status=401)
+            return await super().complete(messages, **kw)
+
+    job = RowJob(rows("거절", "멈춤", "셋", concurrency=1), engine=Refuses()).start()
+    while job.progress().done < 1:
+        job.wait(0.01)
+    job.cancel(grace=0.1)
+    assert job.wait(5)
+    got, kinds = job.since(0)
+    assert [(r.row, r.status) for r in got] == [(0, "failed"), (1, "cancelled"), (2, "cancelled")]
+    assert kinds == {0: "auth"}
+
+
 def test_cancel_keeps_finished_rows_and_abandons_requests_in_flight():
     class Hangs(MockEngine):
         async def complete(self, messages):

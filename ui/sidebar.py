@@ -146,7 +146,7 @@ def connection() -> None:
 
 def run_status() -> None:
     """A line about a run going on in the background, visible from any page."""
-    snap = runs.snapshot()
-    if snap is not None and snap.running:
+    progress = runs.progress()
+    if progress is not None and progress.running:
         st.divider()
-        st.progress(snap.fraction, text=t("sidebar.running", done=snap.done, total=snap.total))
+        st.progress(progress.fraction, text=t("sidebar.running", done=progress.done, total=progress.total))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from core.jobs.rows import RowJob, RowSnapshot
     from core.minutes.mapreduce import MinutesResult
     from core.rows.results import RowResult
+    from ui.rows.window import ResultsWindow
     from ui.workbench.state import Workbench
 
 
@@ -45,6 +46,9 @@ class RowRun:
     results: dict[int, RowResult] = field(default_factory=dict)  # row -> result, of every job folded in
     failure_kinds: dict[int, str] = field(default_factory=dict)  # row -> why it failed (core.engines error kinds)
     budget: float = 0.0  # USD cap of the last job folded in, as its message says (0: none)
+    version: int = 0  # bumped whenever results are folded in: derived values are kept per version
+    seen: int = 0  # results of the current job folded in so far (RowJob.since)
+    recent: list[int] = field(default_factory=list)  # rows folded in last, newest last (the live table)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,11 @@ EDITS = "edits"  # row -> the output text the user typed (also saved in the stor
 REPLACE_EDITS = "replace_edits"  # True: re-runs may overwrite hand-edited rows
 SELECTED = "selected"  # rows ticked for a re-run
 EDITOR_VERSION = "editor_version"  # bumped when results change underneath the editor (resets its widget)
+EDITS_VERSION = "edits_version"  # bumped when EDITS changes (label counts and exports are kept per version)
+RESULTS_WINDOW = "results_window"  # ResultsWindow shown last, or None
+ROWS_QUERY = "rows_query"  # the results search text
+ROWS_STATUSES = "rows_statuses"  # statuses the results are filtered to (empty: all)
+ROWS_PAGE = "rows_page"  # the page of matching results shown, from 1
 RUN_MESSAGE = "run_message"  # RunMessage of the last Run or re-run, or None
 MEMO = "memo"  # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
 STORE = "store"  # this session's connection to the run store (core.store.Store), opened on first use
@@ -120,7 +129,6 @@ SENTENCES = "summary_sentences"  # offline summary length in sentences, or None 
 WORKBENCH = "workbench"  # ui.workbench.state.Workbench: saved prompt in use, sample, trial, review
 
 CUSTOM = "custom"
-EDITOR_KEY = "results_editor"
 _DEFAULT_MODEL = ModelSettings()
 
 DEFAULTS: dict[str, Callable[[], Any]] = {
@@ -157,6 +165,11 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     REPLACE_EDITS: lambda: False,
     SELECTED: set,
     EDITOR_VERSION: lambda: 0,
+    EDITS_VERSION: lambda: 0,
+    RESULTS_WINDOW: lambda: None,
+    ROWS_QUERY: lambda: "",
+    ROWS_STATUSES: list,
+    ROWS_PAGE: lambda: 1,
     RUN_MESSAGE: lambda: None,
     MEMO: dict,
     STORE: lambda: None,
@@ -204,6 +217,11 @@ def upload() -> Upload | None:
 def row_run() -> RowRun | None:
     """The run the Rows page shows."""
     return st.session_state[ROW_RUN]
+
+
+def results_window() -> ResultsWindow | None:
+    """The rows the results editor showed last."""
+    return st.session_state[RESULTS_WINDOW]
 
 
 def row_job() -> RowJob | None:
@@ -256,11 +274,6 @@ def bind_key(plain: str) -> dict[str, Any]:
 def set_widget(widget: str, value: Any) -> None:
     """Overwrite a widget's value (only from callbacks or before the widget is drawn)."""
     st.session_state[widget] = value
-
-
-def editor_key() -> str:
-    """The key of the results editor now; a new version starts with no pending edits."""
-    return f"{EDITOR_KEY}.{st.session_state[EDITOR_VERSION]}"
 
 
 def widget_state(widget: str) -> Any:

@@ -41,6 +41,21 @@ class RowSnapshot:
         return self.done / self.total if self.total else 1.0
 
 
+@dataclass(frozen=True)
+class RowProgress:
+    """Where a job stands without its results (cheap to take at any size): rows finished, of how many, running."""
+
+    done: int
+    total: int
+    running: bool
+    failure: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        """Share of rows finished, 0.0 to 1.0."""
+        return self.done / self.total if self.total else 1.0
+
+
 class _KindRecorder(Layer):
     """Remembers the kind (auth, rate_limit, budget, ...) behind each failure message; closes the engine once."""
 
@@ -96,6 +111,7 @@ class RowJob(ThreadJob):
         super().__init__("row-job")
         self._engine = _KindRecorder(inner)
         self._results: dict[int, RowResult] = {}
+        self._log: list[RowResult] = []  # results in the order they arrived: readers take what is new (since)
         self._kinds: dict[int, str] = {}
         self._failure: str | None = None
 
@@ -111,9 +127,22 @@ class RowJob(ThreadJob):
                 dict(self._results), len(self._results), len(self.todo), self.running, dict(self._kinds), self._failure
             )
 
+    def progress(self) -> RowProgress:
+        """Rows finished so far, of how many, and whether it still runs; copies nothing."""
+        with self._lock:
+            return RowProgress(len(self._results), len(self.todo), self.running, self._failure)
+
+    def since(self, seen: int) -> tuple[list[RowResult], dict[int, str]]:
+        """The results that arrived after the first `seen` (in arrival order) and the failure kinds of their rows:
+        a poller folds in only what changed. The next call passes `seen + len(results)`."""
+        with self._lock:
+            new = self._log[seen:]
+            return new, {r.row: self._kinds[r.row] for r in new if r.row in self._kinds}
+
     def _record(self, result: RowResult, done: int, total: int) -> None:
         with self._lock:
             self._results[result.row] = result
+            self._log.append(result)
             kind = self._engine.kinds.get(result.error) if result.status in WATCHED else None
             if kind:
                 self._kinds[result.row] = kind
@@ -163,6 +192,7 @@ class RowJob(ThreadJob):
             for i in missing:
                 reason = STOPPED if self._cancel.is_set() else NOT_RUN
                 self._results[i] = RowResult(i, status="cancelled", error=reason)
+                self._log.append(self._results[i])
         if self.store is not None and self.run_id is not None:
             for i in missing:  # the store shows what the page shows; a resume picks these rows up
                 self.store.save_result(self.run_id, self._results[i])

@@ -6,10 +6,13 @@ in the run store as well as here; RowRun.run_id names the run there.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
 import pandas as pd
 
 from core.engines.pricing import load_prices
-from core.jobs.rows import RowJob, RowSnapshot, unanswered
+from core.jobs.rows import RowJob, RowProgress, RowSnapshot, unanswered
 from core.loaders import Table
 from core.rows.plan import RowPlan
 from core.rows.results import RowResult, run_stats
@@ -24,6 +27,7 @@ from ui.state import RowRun, RunMessage
 from ui.store import store
 
 BUDGET_KIND = "budget"  # the failure kind of rows held back by the budget
+LIVE_ROWS = 20  # rows the live table shows: the latest to finish
 
 
 def pending() -> bool:
@@ -37,10 +41,10 @@ def running() -> bool:
     return job is not None and job.running
 
 
-def snapshot() -> RowSnapshot | None:
-    """Progress of the current run, if any."""
+def progress() -> RowProgress | None:
+    """How far the current run is, if any (cheap at any size)."""
     job = S.row_job()
-    return None if job is None else job.snapshot()
+    return None if job is None else job.progress()
 
 
 def run_setup(plan: RowPlan, table: Table, reuse_answers: bool = True) -> RunSetup:
@@ -76,6 +80,7 @@ def clear() -> None:
     S.get(S.EDITS).clear()
     S.get(S.SELECTED).clear()
     S.get(S.MEMO).clear()
+    S.put(S.RESULTS_WINDOW, None)
     S.bump(S.EDITOR_VERSION)
 
 
@@ -89,7 +94,10 @@ def start(only: list[int] | None = None, reuse_answers: bool = True) -> None:
     row_job = RowJob(setup, store=store().path, run_id=run.run_id if run else None, only=only)
     if run is None:
         clear()
-        S.put(S.ROW_RUN, new_run(plan, setup, row_job))
+        run = new_run(plan, setup, row_job)
+        S.put(S.ROW_RUN, run)
+    run.seen, run.recent = 0, []
+    S.put(S.RESULTS_WINDOW, None)  # its pending edits are absorbed above; the re-run may replace some of them
     S.put(S.ROW_JOB, row_job.start())
     S.put(S.RUN_MESSAGE, None)
 
@@ -101,22 +109,40 @@ def stop() -> None:
         job.cancel()
 
 
+def fold_new() -> int:
+    """Fold what the running job answered since the last look into the run shown; how many results were new."""
+    job, run = S.row_job(), S.row_run()
+    if job is None or run is None:
+        return 0
+    new, kinds = job.since(run.seen)
+    if not new:
+        return 0
+    edits = S.get(S.EDITS)
+    for result in new:
+        run.results[result.row] = result
+        run.failure_kinds.pop(result.row, None)
+        if edits.pop(result.row, None) is not None:  # the store dropped it too: the new answer replaces the edit
+            S.bump(S.EDITS_VERSION)
+    run.failure_kinds.update(kinds)
+    run.seen += len(new)
+    run.version += 1
+    run.recent = (run.recent + [r.row for r in new])[-LIVE_ROWS:]
+    return len(new)
+
+
 def collect() -> bool:
     """Fold a finished run into the results (once); True when something was folded."""
     job = S.row_job()
     if job is None or job.running:
         return False
+    fold_new()
     snap, run = job.snapshot(), S.row_run()
     S.put(S.ROW_JOB, None)
     if run is None:
         return False
-    run.results.update(snap.results)
-    for row in snap.results:  # the store dropped these rows' edits too: the new answer replaces them
-        run.failure_kinds.pop(row, None)
-        S.get(S.EDITS).pop(row, None)
-    run.failure_kinds.update(snap.kinds)
     run.budget = job.setup.options.budget or 0.0  # what the message says, even if the sidebar changes
     S.get(S.SELECTED).clear()  # the editor starts afresh below: its ticks go too
+    S.put(S.RESULTS_WINDOW, None)
     S.bump(S.EDITOR_VERSION)
     S.put(S.RUN_MESSAGE, RunMessage(snapshot=snap))
     return True
@@ -124,7 +150,7 @@ def collect() -> bool:
 
 def outcome(snap: RowSnapshot) -> tuple[str, str]:
     """How a finished run ended, in words: (error|warning|success, message)."""
-    c = run_stats(snap.results.values()).counts
+    c = Counter(r.status for r in snap.results.values())
     failed = [kind for kind in snap.kinds.values() if kind != BUDGET_KIND]
     if snap.failure:
         return "error", t("rows.msg_failure", detail=snap.failure)
@@ -145,20 +171,15 @@ def outcome(snap: RowSnapshot) -> tuple[str, str]:
     return "success", t("rows.msg_done", total=snap.total, review=c["review"])
 
 
-def results() -> dict[int, RowResult]:
-    """Results so far: the finished ones, overlaid with a running job's progress."""
-    run = S.row_run()
-    merged = dict(run.results) if run else {}
-    snap = snapshot()
-    if snap is not None:
-        merged.update(snap.results)
-    return merged
-
-
-def reasons(res: dict[int, RowResult], kinds: dict[int, str]) -> dict[int, str]:
-    """A readable reason for every row that has no plain answer."""
+def reasons(
+    res: Mapping[int, RowResult], kinds: Mapping[int, str], rows: Iterable[int] | None = None
+) -> dict[int, str]:
+    """A readable reason for every row (of `rows`, default all with a result) that has no plain answer."""
     out: dict[int, str] = {}
-    for row, r in res.items():
+    for row in res if rows is None else rows:
+        r = res.get(row)
+        if r is None:
+            continue
         if kinds.get(row) == BUDGET_KIND:
             out[row] = t("rows.reason_budget")
         elif r.status == "failed":
@@ -168,14 +189,13 @@ def reasons(res: dict[int, RowResult], kinds: dict[int, str]) -> dict[int, str]:
     return out
 
 
-def table_now() -> pd.DataFrame | None:
-    """The results table with hand edits, as shown and downloaded (None before any run)."""
-    run, table = S.row_run(), S.get(S.TABLE)
-    if run is None or table is None:
-        return None
-    res = results()
-    kinds = run.failure_kinds | (snapshot().kinds if running() else {})
-    return results_table(table.df, res.values(), run.output_column, S.get(S.EDITS), reasons(res, kinds))
+def table_maker() -> Callable[[], pd.DataFrame]:
+    """A function building the whole results table with hand edits as it stands now, to call later (a download
+    builds it on click, in another thread): it holds copies, never session state."""
+    run, df = S.row_run(), S.get(S.TABLE).df
+    res, edits, output = dict(run.results), dict(S.get(S.EDITS)), run.output_column
+    why = S.memo("rows.reasons", (run.run_id, run.version, S.get(S.LANG)), lambda: reasons(res, run.failure_kinds))
+    return lambda: results_table(df, res.values(), output, edits, why)
 
 
 def cost() -> float | None:
@@ -194,8 +214,13 @@ def absorb_edits() -> None:
         return
     edits = S.get(S.EDITS)
     before = dict(edits)
-    fold(S.widget_state(S.editor_key()), run.output_column, edits, S.get(S.SELECTED))
+    window = S.results_window()
+    if window is None:
+        return
+    fold(S.widget_state(window.widget), run.output_column, edits, S.get(S.SELECTED), window.rows)
     changed = [row for row, text in edits.items() if before.get(row) != text]
+    if changed:
+        S.bump(S.EDITS_VERSION)
     if changed and run.run_id is not None:
         held = store()
         for row in changed:
@@ -227,21 +252,10 @@ def rows_for(which: str) -> list[int]:
     if which == "selected":
         return [i for i in sorted(S.get(S.SELECTED)) if i not in edited]
     setup = run_setup(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
-    key = (
-        which,
-        run.run_id,
-        S.get(S.EDITOR_VERSION),
-        tuple(sorted(edited)),
-        hash(setup.plan),
-        setup.settings,
-        setup.options,
-        setup.engine,
-        S.upload().id,
-    )
+    # Not keyed by the edits: an edit must not ask the store again; edited rows are left out afterwards.
+    key = (which, run.run_id, run.version, hash(setup.plan), setup.settings, setup.options, setup.engine, S.upload().id)
     if which == "unanswered":
-        return S.memo(
-            "rerun.unanswered",
-            key,
-            lambda: [i for i in unanswered(store(), run.run_id, len(table.df)) if i not in edited],
-        )
-    return S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, setup, which, keep))
+        rows = S.memo("rerun.unanswered", key, lambda: unanswered(store(), run.run_id, len(table.df)))
+    else:
+        rows = S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, setup, which, False))
+    return [i for i in rows if i not in edited]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -11,10 +11,17 @@ from core.rows.results import RowResult, results_frame
 SELECT = "_select"
 
 
-def fold(widget_state: Mapping | None, output_column: str, edits: dict[int, str], selected: set[int]) -> None:
-    """Copy the editor's pending changes (output text, ticks) into plain state that outlives the widget."""
+def fold(
+    widget_state: Mapping | None,
+    output_column: str,
+    edits: dict[int, str],
+    selected: set[int],
+    rows: Sequence[int] | None = None,
+) -> None:
+    """Copy the editor's pending changes (output text, ticks) into plain state that outlives the widget; `rows`:
+    the row number at each position the editor showed (default: position = row)."""
     for pos, change in dict((widget_state or {}).get("edited_rows", {})).items():
-        row = int(pos)
+        row = int(pos) if rows is None else rows[int(pos)]
         if output_column in change:
             value = change[output_column]
             edits[row] = "" if value is None else str(value)
