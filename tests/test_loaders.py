@@ -219,9 +219,12 @@ def test_duplicate_and_blank_headers_are_made_unique():
     assert list(table.df.columns) == ["a", "a_2", "column_3", "b"]
 
 
-def test_fully_empty_rows_are_dropped():
-    table = load_bytes("e.csv", b"a,b\n1,2\n,\n \n3,4\n")
-    assert table.df.values.tolist() == [["1", "2"], ["3", "4"]] and list(table.df.index) == [0, 1]
+@pytest.mark.parametrize(
+    "name, data", [("e.csv", b"a,b\n1,2\n,\n \n3,4\n,\n\n"), ("e.tsv", b"a\tb\n1\t2\n\t\n\n3\t4\n\n")]
+)
+def test_blank_rows_inside_are_kept_as_empty_rows_and_trailing_ones_dropped(name, data):
+    table = load_bytes(name, data)  # row numbers match the spreadsheet's; a blank row is skipped when run
+    assert table.df.values.tolist() == [["1", "2"], ["", ""], ["", ""], ["3", "4"]]
 
 
 def test_supported_extensions_cover_the_basic_kinds():

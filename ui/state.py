@@ -81,6 +81,7 @@ UPLOAD_ERROR = "upload_error"  # the exception of the last file that could not b
 TABLE = "table"  # core.loaders.Table or None
 TEXT_COL = "text_column"
 SPEAKER_COL = "speaker_column"  # column name or None
+SPEAKER_NAMES = "speaker_names"  # label -> name applied to the table's speakers (empty: as the file has them)
 # The prompt
 TASK = "task"  # a row task name or CUSTOM
 SYSTEMS = "systems"  # task -> system prompt the user wrote (absent: the preset's)
@@ -140,6 +141,7 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     TABLE: lambda: None,
     TEXT_COL: lambda: None,
     SPEAKER_COL: lambda: None,
+    SPEAKER_NAMES: dict,
     TASK: lambda: "clean",
     SYSTEMS: dict,
     TEMPLATES: dict,

@@ -61,6 +61,7 @@ def use_table(name: str, data: bytes, table: Table) -> None:
     S.put(S.TABLE, table)
     S.put(S.TEXT_COL, table.text_column or str(table.df.columns[0]))
     S.put(S.SPEAKER_COL, table.speaker_column)
+    S.put(S.SPEAKER_NAMES, {})
     S.put(S.MINUTES, None)
     S.put(S.MINUTES_ERROR, None)
     S.bump(S.MINUTES_VERSION)

@@ -38,8 +38,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_input(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", type=Path, help="transcript or table: .txt .csv .tsv .xlsx")
+    p.add_argument("input", type=Path, help="transcript or table: .txt .csv .tsv .xlsx .vtt .srt .json .jsonl")
     p.add_argument("--sheet", help="workbook sheet to read (default: the first)")
+    p.add_argument(
+        "--speakers", help='rename speaker labels: "SPEAKER_00=김민수,SPEAKER_01=이지영", or @FILE (one pair a line)'
+    )
 
 
 def _add_model(p: argparse.ArgumentParser) -> None:
@@ -115,7 +118,7 @@ def _add_summarize(p: argparse.ArgumentParser) -> None:
     p.add_argument("--actions", type=Path, help="also write the action items to FILE.csv or FILE.xlsx")
     p.add_argument("--sentences", type=int, help="offline engine: summary length in sentences")
     p.add_argument("--fillers", help="offline engine: filler list (comma or line separated), or @FILE")
-    p.add_argument("--out", type=Path, help="FILE.md, FILE.txt or FILE.json (default: stdout)")
+    p.add_argument("--out", type=Path, help="FILE.md, FILE.txt, FILE.json or FILE.docx (default: stdout)")
     _add_model(p)
 
 

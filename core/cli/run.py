@@ -11,11 +11,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.cli.args import engine_name, model_settings, open_store, out_format, run_options, text_arg
+from core.cli.args import engine_name, load_input, model_settings, open_store, out_format, run_options, text_arg
 from core.engines.factory import make_engine
 from core.engines.pricing import load_prices
 from core.exports.tables import to_bytes
-from core.loaders import load_path
 from core.rows.plan import row_plan
 from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
@@ -27,7 +26,7 @@ from core.store import Store
 def cmd_parse(args: argparse.Namespace) -> int:
     """Write the table the loader made, to --out or as CSV on stdout."""
     fmt = out_format(args.out, required=False)
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     if fmt is None:
         sys.stdout.buffer.write(table.df.to_csv(index=False).encode("utf-8"))
         sys.stdout.flush()
@@ -75,7 +74,7 @@ def _print_quote(fresh: list[dict], setup: RunSetup) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
     fmt = out_format(args.out, required=not args.dry_run)
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     labels = [x for x in args.labels.split(",")] if args.labels else None
     plan = row_plan(
         task=args.task,

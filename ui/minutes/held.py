@@ -86,6 +86,9 @@ def text_tabs(made: Minutes) -> Any:
     return sources
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def plain_text(markdown: str) -> str:
     """The minutes without Markdown marks, with Windows line ends (for Notepad)."""
     lines = []
@@ -101,37 +104,24 @@ def stem() -> str:
     return f"{Path(S.upload().name).stem}_{t('summary.file_stem')}"
 
 
-def downloads(text: str, structured: bytes | None = None) -> None:
-    """The text as .md (UTF-8) and .txt (UTF-8 with BOM, so Korean Notepad reads it); the structured result as .json."""
-    cols = st.columns(3 if structured is not None else 2)
-    cols[0].download_button(
-        t("summary.download_md"),
-        text.encode("utf-8"),
-        file_name=f"{stem()}.md",
-        mime="text/markdown",
-        icon="⬇️",
-        key="d.md",
-        on_click="ignore",
-        width="stretch",
-    )
-    cols[1].download_button(
-        t("summary.download_txt"),
-        plain_text(text).encode("utf-8-sig"),
-        file_name=f"{stem()}.txt",
-        mime="text/plain",
-        icon="⬇️",
-        key="d.txt",
-        on_click="ignore",
-        width="stretch",
-    )
-    if structured is not None:
-        cols[2].download_button(
-            t("summary.download_json"),
-            structured,
-            file_name=f"{stem()}.json",
-            mime="application/json",
+def downloads(text: str, structured: bytes | None = None, word: bytes | None = None) -> None:
+    """The text as .md (UTF-8) and .txt (UTF-8 with BOM, so Korean Notepad reads it); the structured result as .json;
+    the minutes as a Word document."""
+    files = [
+        ("download_md", text.encode("utf-8"), "md", "text/markdown"),
+        ("download_txt", plain_text(text).encode("utf-8-sig"), "txt", "text/plain"),
+        ("download_json", structured, "json", "application/json"),
+        ("download_docx", word, "docx", DOCX),
+    ]
+    shown = [f for f in files if f[1] is not None]
+    for col, (label, data, ext, mime) in zip(st.columns(len(shown)), shown):
+        col.download_button(
+            t(f"summary.{label}"),
+            data,
+            file_name=f"{stem()}.{ext}",
+            mime=mime,
             icon="⬇️",
-            key="d.json",
+            key=f"d.{ext}",
             on_click="ignore",
             width="stretch",
         )

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.cells import cell_text
+from core.exports.minutes_docx import markdown_docx, minutes_docx
 from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.loaders import Table
 from core.minutes.citations import by_section, citations, sources
@@ -32,7 +33,7 @@ def result(table: Table) -> None:
     held.metrics(made.usage, found.requests if found is not None else None)
     with held.text_tabs(made):
         sources_view(table, made.text)
-    held.downloads(made.text, structured(found, made.text) if found is not None else None)
+    held.downloads(made.text, structured(found, made.text) if found is not None else None, word(made, found))
     if found is not None:
         actions(key)
 
@@ -166,3 +167,19 @@ def structured(found: MinutesResult, text: str) -> bytes:
     """The structured result as JSON, with the text and action items as the user edited them."""
     edited = {"markdown": text, "action_items": S.get(S.ACTIONS).to_dict(orient="records")}
     return json.dumps(found.as_dict() | {"edited": edited}, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def word(made: S.Minutes, found: MinutesResult | None) -> bytes:
+    """The minutes as Word: the structured minutes (with the action items as edited) while the text is as written,
+    else the text as it stands."""
+    actions = S.get(S.ACTIONS) if found is not None else None
+    key = (made.text, None if actions is None else actions.to_json())
+
+    def make() -> bytes:
+        title = t("summary.file_stem")
+        if found is not None and made.text == found.markdown:
+            notes = [line for line in found.markdown.split("\n## ")[0].split("\n") if line.startswith(">")]
+            return minutes_docx(found.minutes, found.times, title, notes, actions)
+        return markdown_docx(made.text, title)
+
+    return S.memo("minutes_docx", key, make)
