@@ -9,10 +9,10 @@ import streamlit as st
 
 from core.loaders import Table
 from core.speakers import rename_speakers, speaker_labels
-from ui import minutes
 from ui import state as S
 from ui import upload as up
 from ui.i18n import t
+from ui.minutes import writing
 from ui.rows import runs
 
 MAX_LABELS = 50  # more "speakers" than this is a column of something else
@@ -75,7 +75,7 @@ def apply(edited: pd.DataFrame, column: str) -> None:
     table = S.get(S.TABLE)
     df, _ = rename_speakers(original(table).df, column, mapping, S.get(S.TEXT_COL))
     runs.clear()
-    minutes.forget()
+    writing.forget()
     S.put(S.MINUTES, None)
     S.put(S.MINUTES_ERROR, None)
     S.bump(S.MINUTES_VERSION)

@@ -167,14 +167,6 @@ def load_path(path: str | os.PathLike, *, sheet: str | None = None, limits: Limi
     return load_bytes(path.name, data, sheet=sheet, limits=limits)
 
 
-def list_sheets(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[str]:
-    """The sheet names of a workbook ([] for other files)."""
-    if not data.startswith(WORKBOOK_MAGIC):
-        return []
-    _check_size(name, len(data), limits)
-    return excel.sheet_names(data, name, limits)
-
-
 def _check_size(name: str, size: int, limits: Limits) -> None:
     if size > limits.max_bytes:
         raise InputError(

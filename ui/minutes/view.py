@@ -14,32 +14,33 @@ from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.loaders import Table
 from core.minutes.citations import by_section, citations, sources
 from core.minutes.mapreduce import MinutesResult
-from ui import downloads, summary
+from ui import downloads
 from ui import state as S
 from ui.i18n import t
+from ui.minutes import held
 
 ACTION_COLUMNS = ["text", "owner", "due", "rows", "time"]  # as core.minutes.document.action_items_frame makes them
 
 
 def result(table: Table) -> None:
     """The summary made from this table, if any: how complete it is, the text, sources, action items, downloads."""
-    made = summary.current()
+    made = held.current()
     if made is None:
         return
     found = made.result
     key = fold_actions() if found is not None else ""
     status(made.kind, found)
-    summary.metrics(made.usage, found.requests if found is not None else None)
-    with summary.text_tabs(made):
+    held.metrics(made.usage, found.requests if found is not None else None)
+    with held.text_tabs(made):
         sources_view(table, made.text)
-    summary.downloads(made.text, structured(found, made.text) if found is not None else None, word(made, found))
+    held.downloads(made.text, structured(found, made.text) if found is not None else None, word(made, found))
     if found is not None:
         actions(key)
 
 
 def status(kind: str, found: MinutesResult | None) -> None:
     """What the text is: an extractive summary, an unfinished text, or minutes with their coverage."""
-    if kind == summary.EXTRACT:
+    if kind == held.EXTRACT:
         st.caption(t("minutes.offline_badge"))
     elif found is None:
         st.warning(t("minutes.partial"), icon="⚠️")
@@ -157,7 +158,7 @@ def actions(key: str) -> None:
         width="stretch",
     )
     st.caption(t("minutes.actions_help"))
-    stem, shown = f"{summary.stem()}_{t('minutes.actions_stem')}", labelled(table)
+    stem, shown = f"{held.stem()}_{t('minutes.actions_stem')}", labelled(table)
     xlsx = to_xlsx_bytes(shown, sheet=t("minutes.actions"))
     downloads.table_pair(st.columns(2), stem, to_csv_bytes(shown), xlsx, key="actions_", labels="minutes")
 
