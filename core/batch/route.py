@@ -33,6 +33,7 @@ class BatchRun:
     store: Store
     run_id: int
     transport: Any = None
+    _rows: list[dict[str, object]] | None = None
     _keys: list[str] | None = None
 
     @property
@@ -41,8 +42,10 @@ class BatchRun:
         return Ledger(self.store)
 
     def rows(self) -> list[dict[str, object]]:
-        """The input rows as the templates see them."""
-        return table_rows(self.setup.df, self.setup.plan.text_column)
+        """The input rows as the templates see them, read once."""
+        if self._rows is None:
+            self._rows = table_rows(self.setup.df, self.setup.plan.text_column)
+        return self._rows
 
     def keys(self) -> list[str]:
         """Each row's request key (as the live route computes it), computed once."""
