@@ -3,32 +3,32 @@ then checked against their sources, edited and downloaded."""
 
 import streamlit as st
 
-from ui import minutes, minutes_offline, minutes_view, summary
 from ui.i18n import t
-from ui.prompts import SUMMARY_TASK
+from ui.minutes import held, offline, source, view, writing
+from ui.prompts import MINUTES_TASK
 from ui.shell import open_page
 from ui.upload import need_table
 
-open_page("summary", SUMMARY_TASK)
+open_page("summary", MINUTES_TASK)
 st.title(t("summary.title"))
 st.caption(t("summary.intro"))
 table = need_table()
-minutes.collect()  # minutes that ended while the user was on another page
+writing.collect()  # minutes that ended while the user was on another page
 
-text = summary.transcript(table)
-summary.facts(text)
-offline = summary.offline()
-if offline:
-    minutes_offline.length_settings()
+text = source.transcript(table)
+source.facts(text)
+no_model = source.offline()
+if no_model:
+    offline.length_settings()
 else:
-    minutes.chunk_settings(table)
-if minutes.pending():  # written in the background; live() folds the minutes in and redraws the page
-    minutes.live()
-elif offline:
-    if summary.write_button(text, summary.EXTRACT):
-        minutes_offline.write(text)
-elif summary.write_button(text, summary.MINUTES):
-    minutes.start(table)
+    writing.chunk_settings(table)
+if writing.pending():  # written in the background; live() folds the minutes in and redraws the page
+    writing.live()
+elif no_model:
+    if held.write_button(text, held.EXTRACT):
+        offline.write(text)
+elif held.write_button(text, held.MINUTES):
+    writing.start(table)
     st.rerun()
-summary.problem()
-minutes_view.result(table)
+held.problem()
+view.result(table)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import speakers
 from ui import state as S
 from ui import upload as up
 from ui.i18n import t
@@ -23,6 +24,7 @@ up.facts(table)
 up.sheet_picker(table)
 up.column_mapping(table)
 up.preview(table)
+speakers.names_editor(table)
 left, right = st.columns(2)
 left.page_link("pages/rows.py", label=t("upload.go_rows"), icon="🧾")
 right.page_link("pages/summary.py", label=t("upload.go_summary"), icon="📝")

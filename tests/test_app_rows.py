@@ -144,7 +144,7 @@ def test_stop_keeps_what_finished(server):
     at.run()
     assert at.get("progress") and at.button(key="b.stop")
     at.button(key="b.stop").click().run()
-    wait_for_run(at, timeout=10)
+    wait_for_run(at)
     no_crash(at)
     table = results(at)
     assert table["status"].tolist() == ["ok", "ok", "cancelled", "cancelled"]

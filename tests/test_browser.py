@@ -131,7 +131,8 @@ def test_a_long_run_fills_in_live_and_stop_keeps_what_finished(page, server):
         page.get_by_role("button", name=f"전체 {n}행 실행").click()
         progress = page.get_by_test_id("stProgress")
         expect(progress.filter(has_text=re.compile(rf"^1 / {n}행 완료$"))).to_be_visible()
-        expect(progress.filter(has_text=re.compile(rf"^[23] / {n}행 완료$"))).to_be_visible()  # no click between
+        more = "|".join(str(k) for k in range(2, n))  # however late a busy machine redraws: on by itself, not done
+        expect(progress.filter(has_text=re.compile(rf"^(?:{more}) / {n}행 완료$"))).to_be_visible()  # no click between
         page.get_by_role("button", name="중지").click()
     finally:
         server.latency = 0.0

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import pytest
+from docx import Document
 
 from tests.cli_support import cli
 from testserver.minutes import minutes_responder
@@ -73,6 +74,19 @@ def test_json_and_action_items_come_out_structured(server, tmp_path):
     assert len(table) == len(data["minutes"]["action_items"]) and table.iloc[0].str.contains("후속 작업").any()
 
 
+def test_word_minutes_have_headings_cited_bullets_and_the_action_item_table(server, tmp_path):
+    out = tmp_path / "minutes.docx"
+    res = cli("summarize", meeting(tmp_path / "m.csv", 20), "--out", out, "--no-store", server=server)
+    assert res.returncode == 0, res.stderr
+    doc = Document(out)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert headings[0] == "회의록" and "요약" in headings and "할 일" in headings
+    assert bullets and all(re.search(r"\[#\d+", b) for b in bullets)
+    table = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
+    assert table[0] == ["할 일", "담당", "기한", "근거", "시각"] and len(table) > 1 and table[1][3].startswith("#")
+
+
 def test_markdown_streams_to_stdout_and_a_short_meeting_is_one_request(server, tmp_path):
     res = cli("summarize", meeting(tmp_path / "m.csv", 6), "--no-store", server=server)
     assert res.returncode == 0, res.stderr
@@ -84,7 +98,8 @@ def test_markdown_streams_to_stdout_and_a_short_meeting_is_one_request(server, t
     "args, message",
     [
         (("--chunk-tokens", "0"), "--chunk-tokens must be at least 1"),
-        (("--out", "x.docx"), "--out must end in .md, .txt or .json"),
+        (("--out", "x.pdf"), "--out must end in .md, .txt, .json or .docx"),
+        (("--json", "--out", "x.docx"), "--json writes JSON"),
         (("--actions", "a.pdf"), "--actions must end in .csv or .xlsx"),
     ],
 )

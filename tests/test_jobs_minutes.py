@@ -106,7 +106,7 @@ def test_progress_is_reported_step_by_step_and_the_result_kept(rows, chunk_token
     original = job._progress
     job._progress = lambda stage, done, total: (seen.append((stage, done, total)), original(stage, done, total))
     assert job.snapshot().stage == "start" and job.snapshot().fraction == 0.0
-    assert job.start().wait(5)
+    assert job.start().wait(30)
     snap = job.snapshot()
     mapped = [s for s in seen if s[0] == "map"]
     chunks = len(snap.result.chunks)
@@ -126,7 +126,7 @@ def test_progress_is_visible_while_the_map_step_goes():
     snap = job.snapshot()
     assert snap.running and snap.stage == "start" and snap.streamed == "" and snap.result is None
     gate.set()
-    assert job.wait(5)
+    assert job.wait(30)
     assert job.snapshot().result is not None
 
 
@@ -136,7 +136,7 @@ def test_the_deltas_add_up_to_the_markdown_and_arrive_as_written():
     grown: list[str] = []
     original = job._delta
     job._delta = lambda text: (original(text), grown.append(job.snapshot().streamed))
-    assert job.start().wait(5)
+    assert job.start().wait(30)
     snap = job.snapshot()
     assert len(grown) > 3 and all(b.startswith(a) and len(b) > len(a) for a, b in zip(grown, grown[1:]))
     assert snap.streamed == snap.result.markdown == snap.result.streamed == grown[-1]
@@ -162,7 +162,7 @@ def test_the_deltas_add_up_to_the_markdown_and_arrive_as_written():
 )
 def test_an_error_is_kept_as_data_and_the_engine_closed(df, engine, kind, code, thread_errors):
     job = job_for(df, engine).start()
-    assert job.wait(5)
+    assert job.wait(30)
     snap = job.snapshot()
     assert isinstance(snap.error, kind) and snap.error.code == code
     assert snap.result is None and not snap.running and not snap.cancelled
@@ -178,7 +178,7 @@ def test_an_error_is_kept_as_data_and_the_engine_closed(df, engine, kind, code, 
 )
 def test_cancel_stops_quickly_and_keeps_what_was_streamed(engine, stage, done, streams, thread_errors):
     whole = job_for(meeting(30), Scripted(), concurrency=1).start()
-    assert whole.wait(5)
+    assert whole.wait(30)
     job = job_for(meeting(30), engine, concurrency=1).start()
     until(lambda: job.snapshot().stage == stage and (len(job.snapshot().streamed) > 40 if streams else True))
     before = job.snapshot()
@@ -196,7 +196,7 @@ def test_a_job_cancelled_before_it_starts_sends_nothing_and_closes_the_engine():
     engine = Scripted()
     job = job_for(meeting(30), engine)
     job.cancel()
-    assert job.start().wait(5)
+    assert job.start().wait(30)
     snap = job.snapshot()
     assert snap.cancelled and snap.result is None and snap.error is None
     assert engine.calls == [] and engine.closed

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from core.errors import InputError
-from core.loaders import SUPPORTED_EXTENSIONS, list_sheets, load_bytes, load_path, text
+from core.loaders import SUPPORTED_EXTENSIONS, load_bytes, load_path, text
 from tests.hostile_files import formulas_xlsx, good_xlsx
 
 ROWS = '번호,화자,발화\r\n1,김민수,"음, 그러니까 ""정말""\n두 줄이에요"\r\n2,이지은,네 좋아요\r\n'
@@ -62,7 +62,6 @@ def workbook() -> bytes:
 
 def test_workbook_sheets_are_offered_and_chosen_by_name():
     data = workbook()
-    assert list_sheets("b.xlsx", data) == ["메모", "발화목록"]
     table = load_bytes("b.xlsx", data, sheet="발화목록")
     assert table.kind == "xlsx" and table.sheet == "발화목록" and table.sheets == ["메모", "발화목록"]
     assert table.encoding is None and table.df.values.tolist() == [["1", "김", "안녕하세요"], ["2.5", "이", "네"]]
@@ -72,8 +71,9 @@ def test_workbook_sheets_are_offered_and_chosen_by_name():
     assert "없는 시트" in err.value.message and "메모, 발화목록" in err.value.message
 
 
-def test_list_sheets_of_a_text_file_is_empty():
-    assert list_sheets("a.csv", ROWS.encode()) == []
+def test_a_text_file_has_no_sheets():
+    table = load_bytes("a.csv", ROWS.encode())
+    assert table.sheets == [] and table.sheet is None
 
 
 def test_cells_read_as_excel_shows_them():
@@ -219,9 +219,12 @@ def test_duplicate_and_blank_headers_are_made_unique():
     assert list(table.df.columns) == ["a", "a_2", "column_3", "b"]
 
 
-def test_fully_empty_rows_are_dropped():
-    table = load_bytes("e.csv", b"a,b\n1,2\n,\n \n3,4\n")
-    assert table.df.values.tolist() == [["1", "2"], ["3", "4"]] and list(table.df.index) == [0, 1]
+@pytest.mark.parametrize(
+    "name, data", [("e.csv", b"a,b\n1,2\n,\n \n3,4\n,\n\n"), ("e.tsv", b"a\tb\n1\t2\n\t\n\n3\t4\n\n")]
+)
+def test_blank_rows_inside_are_kept_as_empty_rows_and_trailing_ones_dropped(name, data):
+    table = load_bytes(name, data)  # row numbers match the spreadsheet's; a blank row is skipped when run
+    assert table.df.values.tolist() == [["1", "2"], ["", ""], ["", ""], ["3", "4"]]
 
 
 def test_supported_extensions_cover_the_basic_kinds():

@@ -6,7 +6,7 @@ import pandas as pd
 from core.minutes.citations import by_section, citations, sources
 from core.minutes.document import ActionItem, Chapter, Minutes, Point, render
 from core.offline.engine import minutes_markdown
-from ui.minutes_view import apply_edits, spans
+from ui.minutes.view import apply_edits, spans
 
 DF = pd.DataFrame(
     {

@@ -190,12 +190,13 @@ def test_has_timings_needs_the_columns():
     assert not has_timings(pd.DataFrame({"start": [], "end": []}))
 
 
-# SRT has no escaping: "<i>" and "{\an8}" are markup, and "Name: " at the start of most cues is read as the speaker.
+# SRT has no escaping: "<i>" and "{\an8}" are markup, "Name: " at the start of most cues is read as the speaker, and
+# a leading dash opens a speaker's turn ("- A" / "- B").
 SRT_WORDS = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters="<{\\:："),
     min_size=1,
     max_size=30,
-)
+).filter(lambda words: words.lstrip()[:1] not in "-‐–—")
 
 
 @settings(max_examples=200, deadline=None)

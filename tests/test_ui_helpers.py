@@ -3,8 +3,8 @@
 import pandas as pd
 
 from core.rows.results import RowResult
+from ui.minutes.held import plain_text
 from ui.rows.table import SELECT, fingerprint, fold, label_counts, results_table, with_select
-from ui.summary import plain_text
 
 DF = pd.DataFrame({"화자": ["가", "나", "다"], "발화": ["하나", "둘", "셋"]})
 

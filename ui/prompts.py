@@ -13,7 +13,7 @@ from core.rows.tasks import Task, get_task, row_tasks
 from ui import state as S
 
 CUSTOM_TEMPLATE = "<data>{text}</data>"
-SUMMARY_TASK = "minutes"
+MINUTES_TASK = "minutes"
 
 
 def task_names() -> list[str]:

@@ -81,6 +81,7 @@ UPLOAD_ERROR = "upload_error"  # the exception of the last file that could not b
 TABLE = "table"  # core.loaders.Table or None
 TEXT_COL = "text_column"
 SPEAKER_COL = "speaker_column"  # column name or None
+SPEAKER_NAMES = "speaker_names"  # label -> name applied to the table's speakers (empty: as the file has them)
 # The prompt
 TASK = "task"  # a row task name or CUSTOM
 SYSTEMS = "systems"  # task -> system prompt the user wrote (absent: the preset's)
@@ -110,6 +111,7 @@ ROWS_QUERY = "rows_query"  # the results search text
 ROWS_STATUSES = "rows_statuses"  # statuses the results are filtered to (empty: all)
 ROWS_PAGE = "rows_page"  # the page of matching results shown, from 1
 RUN_MESSAGE = "run_message"  # RunMessage of the last Run or re-run, or None
+RUN_MODE, BATCH_NOTE = "run_mode", "batch_note"  # "live" | "batch" (Batch API); ui.batch.BatchNote of the last Submit
 MEMO = "memo"  # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
 STORE = "store"  # this session's connection to the run store (core.store.Store), opened on first use
 # The history
@@ -140,6 +142,7 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     TABLE: lambda: None,
     TEXT_COL: lambda: None,
     SPEAKER_COL: lambda: None,
+    SPEAKER_NAMES: dict,
     TASK: lambda: "clean",
     SYSTEMS: dict,
     TEMPLATES: dict,
@@ -171,6 +174,8 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     ROWS_STATUSES: list,
     ROWS_PAGE: lambda: 1,
     RUN_MESSAGE: lambda: None,
+    RUN_MODE: lambda: "live",
+    BATCH_NOTE: lambda: None,
     MEMO: dict,
     STORE: lambda: None,
     HISTORY_RUN: lambda: None,

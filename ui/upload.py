@@ -8,10 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from core.loaders import SUPPORTED_EXTENSIONS, Table, load_bytes
-from ui import minutes
 from ui import state as S
 from ui.errors import capture, show
 from ui.i18n import has, t
+from ui.minutes import writing
 from ui.rows import runs
 from ui.state import Upload
 
@@ -56,11 +56,12 @@ def accept(name: str, data: bytes, sheet: str | None = None) -> bool:
 def use_table(name: str, data: bytes, table: Table) -> None:
     """Make `table` the session's; results, minutes and summaries of the one before go (they describe another file)."""
     runs.clear()
-    minutes.forget()
+    writing.forget()
     S.put(S.UPLOAD, Upload(name, data, uuid.uuid4().hex))
     S.put(S.TABLE, table)
     S.put(S.TEXT_COL, table.text_column or str(table.df.columns[0]))
     S.put(S.SPEAKER_COL, table.speaker_column)
+    S.put(S.SPEAKER_NAMES, {})
     S.put(S.MINUTES, None)
     S.put(S.MINUTES_ERROR, None)
     S.bump(S.MINUTES_VERSION)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.engines.factory import choose_engine
 from core.engines.layers import RunOptions
@@ -12,6 +14,9 @@ from core.errors import ConfigError, InputError
 from core.loaders.decode import decode
 from core.settings import ModelSettings
 from core.store import Store, default_store_path
+
+if TYPE_CHECKING:
+    from core.loaders import Table
 
 OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
@@ -25,6 +30,22 @@ def text_arg(value: str | None) -> str | None:
         return decode(path.read_bytes(), path.name).text
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable") from None
+
+
+def load_input(args: argparse.Namespace) -> Table:
+    """The input file as a table, its speaker labels renamed when --speakers says so (reported on stderr)."""
+    from core.loaders import load_path  # pandas: only for the commands that read a file
+    from core.speakers import parse_speakers, rename_speakers
+
+    table = load_path(args.input, sheet=args.sheet)
+    text = text_arg(getattr(args, "speakers", None))
+    if text is None:
+        return table
+    df, labels = rename_speakers(table.df, table.speaker_column, parse_speakers(text), table.text_column)
+    for item in labels:
+        arrow = f" -> {item.name}" if item.name != item.label else " (kept)"
+        print(f"speaker {item.label}{arrow}: {item.count} utterances, e.g. {item.sample!r}", file=sys.stderr)
+    return dataclasses.replace(table, df=df)
 
 
 def out_format(path: Path | None, required: bool = True) -> str | None:

@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from core.cli import workbench_args
+from core.cli import batch_args, workbench_args
 from core.errors import CoreError
 from core.settings import ModelSettings
 
@@ -19,6 +19,7 @@ COMMANDS = {
     "parse": "core.cli.run:cmd_parse",
     "run": "core.cli.run:cmd_run",
     "summarize": "core.cli.summarize:cmd_summarize",
+    "batch": "core.cli.batch:cmd_batch",
     "compare": "core.cli.compare:cmd_compare",
     "prompts": "core.cli.prompts:cmd_prompts",
 }
@@ -38,8 +39,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_input(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", type=Path, help="transcript or table: .txt .csv .tsv .xlsx")
+    p.add_argument("input", type=Path, help="transcript or table: .txt .csv .tsv .xlsx .vtt .srt .json .jsonl")
     p.add_argument("--sheet", help="workbook sheet to read (default: the first)")
+    p.add_argument(
+        "--speakers", help='rename speaker labels: "SPEAKER_00=김민수,SPEAKER_01=이지영", or @FILE (one pair a line)'
+    )
 
 
 def _add_model(p: argparse.ArgumentParser) -> None:
@@ -93,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
     workbench_args.add_examples_flags(p)
     _add_model(p)
+    batch_args.add_run_flags(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    batch_args.add_batch_command(sub, _add_input, _add_model)
     workbench_args.add_compare(sub)
     workbench_args.add_prompts(sub)
     return parser
@@ -115,7 +121,7 @@ def _add_summarize(p: argparse.ArgumentParser) -> None:
     p.add_argument("--actions", type=Path, help="also write the action items to FILE.csv or FILE.xlsx")
     p.add_argument("--sentences", type=int, help="offline engine: summary length in sentences")
     p.add_argument("--fillers", help="offline engine: filler list (comma or line separated), or @FILE")
-    p.add_argument("--out", type=Path, help="FILE.md, FILE.txt or FILE.json (default: stdout)")
+    p.add_argument("--out", type=Path, help="FILE.md, FILE.txt, FILE.json or FILE.docx (default: stdout)")
     _add_model(p)
 
 

@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.cli.args import engine_name, model_settings, open_store, run_options, text_arg
+from core.cli.args import engine_name, load_input, model_settings, open_store, run_options, text_arg
 from core.engines.layers import build_engine
 from core.errors import ConfigError
+from core.exports.minutes_docx import markdown_docx, minutes_docx
 from core.exports.tables import to_bytes
-from core.loaders import Table, load_path
+from core.loaders import Table
 from core.minutes.mapreduce import MinutesResult, minutes_settings, minutes_sync
 from core.minutes.transcript import stream_extract, transcript_text
 from core.rows.tasks import get_task
 
-OUT_SUFFIXES = {".md", ".txt", ".json"}
+OUT_SUFFIXES = {".md", ".txt", ".json", ".docx"}
 ACTION_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
 
@@ -33,7 +34,11 @@ def _column(table: Table, asked: str | None) -> str:
 def _check_paths(args: argparse.Namespace) -> None:
     if args.out is not None and args.out.suffix.lower() not in OUT_SUFFIXES:
         raise ConfigError(
-            f"--out must end in .md, .txt or .json, not '{args.out.suffix or args.out.name}'", code="config.out"
+            f"--out must end in .md, .txt, .json or .docx, not '{args.out.suffix or args.out.name}'", code="config.out"
+        )
+    if args.json and _docx(args.out):
+        raise ConfigError(
+            "--json writes JSON: give --out FILE.json, or leave out --json for a .docx", code="config.out"
         )
     if args.actions is not None and args.actions.suffix.lower() not in ACTION_FORMATS:
         raise ConfigError("--actions must end in .csv or .xlsx", code="config.out")
@@ -45,7 +50,7 @@ def _check_paths(args: argparse.Namespace) -> None:
 def cmd_summarize(args: argparse.Namespace) -> int:
     """Summarize the whole transcript: minutes streamed to stdout, or written to --out."""
     _check_paths(args)
-    table = load_path(args.input, sheet=args.sheet)
+    table = load_input(args)
     column = _column(table, args.column)
     settings = model_settings(args)
     name = engine_name(args, settings)
@@ -87,7 +92,11 @@ def _write_minutes(args: argparse.Namespace, result: MinutesResult, live: bool) 
     if live and result.streamed != result.markdown:  # the streamed answer was malformed and asked again
         print("\n\n(the streamed text was redone; the minutes as kept:)\n", file=sys.stderr)
         _echo(result.markdown)
-    _emit(args.out, text, already_shown=live)
+    if _docx(args.out):
+        notes = [line for line in result.markdown.split("\n## ")[0].split("\n") if line.startswith(">")]
+        _write_docx(args.out, minutes_docx(result.minutes, result.times, notes=notes))
+    else:
+        _emit(args.out, text, already_shown=live)
     if args.actions is not None:
         _write_actions(args.actions, result.action_items())
     cov = result.coverage
@@ -99,6 +108,15 @@ def _write_minutes(args: argparse.Namespace, result: MinutesResult, live: bool) 
     if not cov.complete:
         print(f"warning: rows left out after failures: {_rows(cov.missing)}", file=sys.stderr)
     return 0 if cov.complete else 1
+
+
+def _docx(out: Path | None) -> bool:
+    return out is not None and out.suffix.lower() == ".docx"
+
+
+def _write_docx(out: Path, data: bytes) -> None:
+    out.write_bytes(data)
+    print(f"minutes -> {out}", file=sys.stderr)
 
 
 def _rows(rows: tuple[int, ...]) -> str:
@@ -134,5 +152,8 @@ def _offline(args: argparse.Namespace, table: Table, column: str, engine) -> int
     for delta in stream_extract(transcript, template, engine, parts):
         if live:
             _echo(delta)
-    _emit(args.out, "".join(parts), already_shown=live)
+    if _docx(args.out):
+        _write_docx(args.out, markdown_docx("".join(parts)))
+    else:
+        _emit(args.out, "".join(parts), already_shown=live)
     return 0

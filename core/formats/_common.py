@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -17,16 +18,24 @@ SPEAKER_LINE = re.compile(r"^\s*([^:：\n]{1,40}?)\s*[:：]\s*(.*)$")
 # Commas, tabs, quotes and brackets mark CSV rows, JSON and code, not a person's name.
 NOT_IN_LABEL = re.compile(r"https?|//|[,;|=\t\"{}\[\]<>]")
 DATE = re.compile(r"\d{2,4}\s?[./-]\s?\d{1,2}\s?[./-]")
+# WhisperX and other diarizers write "[SPEAKER_00]: text".
+BRACKETED = re.compile(r"^\s*\[([^\]\n]{1,40})\]\s*[:：]\s*(.*)$")
+# The dash that starts a speaker's turn in subtitles ("- Déjala." / "-Euh, là-bas"), not a minus ("-5") or "---".
+TURN_DASH = re.compile(r"^[-‐–—](?:\s+|(?=[^\d\s\-‐–—]))")
 
 
 def prepare(text: str) -> str:
     """Text without a BOM, with LF line ends, in NFC (macOS writes Hangul decomposed)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=4)
 def head(text: str, limit: int = HEAD_CHARS) -> list[str]:
-    """The non-blank lines, stripped, of the start of the text: enough to recognise a format cheaply."""
+    """The non-blank lines, stripped, of the start of the text: enough to recognise a format cheaply (kept between
+    the sniffs of one upload; the caller must not change the list)."""
     sample = text[:limit]
     if len(text) > limit and "\n" in sample:
         sample = sample[: sample.rfind("\n")]
@@ -72,7 +81,10 @@ def is_label(label: str) -> bool:
 
 
 def split_speaker(line: str) -> tuple[str | None, str]:
-    """("Name", "text") for a "Name: text" line, else (None, line)."""
+    """("Name", "text") for a "Name: text" or "[Name]: text" line, else (None, line)."""
+    bracketed = BRACKETED.match(line)
+    if bracketed and is_label(bracketed.group(1).strip()):
+        return bracketed.group(1).strip(), bracketed.group(2).strip()
     match = SPEAKER_LINE.match(line)
     if not match:
         return None, line
@@ -86,6 +98,25 @@ def speaker_prefix(text: str) -> tuple[str | None, str]:
     """("Name", "text") when a caption starts with "Name: " and says something after it, else (None, text)."""
     label, rest = split_speaker(text)
     return (label, rest) if label is not None and rest else (None, text)
+
+
+def turns(lines: list[str]) -> list[str]:
+    """A subtitle cue's lines as the turns said in it: two speakers in one cue ("- A" / "- B") are two turns.
+
+    A line that starts with a dialogue dash opens a turn (the first line without one continues the speaker before);
+    the dashes are dropped. A cue without such dashes is one turn.
+    """
+    kept = [line.strip() for line in lines if line.strip()]
+    if not any(TURN_DASH.match(line) for line in kept):
+        return [tidy(" ".join(kept))] if kept else []
+    said: list[str] = []
+    for line in kept:
+        dash = TURN_DASH.match(line)
+        if dash or not said:
+            said.append(line[dash.end() :] if dash else line)
+        else:
+            said[-1] = f"{said[-1]} {line}"
+    return [tidy(turn) for turn in said if turn.strip()]
 
 
 def labels_look_like_speakers(labels: list[str | None], min_share: float = 0.5) -> bool:

@@ -12,7 +12,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from webvtt.models import Timestamp
 
 from core.errors import InputError
-from core.formats._common import tidy
+from core.formats._common import tidy, turns
 
 HEADER = re.compile(r"WEBVTT(?:[ \t].*)?(?:\n|$)")
 # A NOTE line glued to the cue timing after it would swallow the cue: webvtt-py ends a block only at a blank line.
@@ -35,6 +35,11 @@ class Cue:
     def text(self) -> str:
         """The cue's words without tags or entities, its lines joined by spaces."""
         return tidy(" ".join(clean_line(line) for line in self.lines))
+
+    @property
+    def turns(self) -> list[str]:
+        """What was said, one entry per speaker's turn ("- A" / "- B" cues hold two)."""
+        return turns([clean_line(line) for line in self.lines])
 
 
 def is_vtt(text: str) -> bool:

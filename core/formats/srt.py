@@ -1,5 +1,6 @@
-"""SubRip .srt (Whisper, Daglo, VLC…): read with pysubs2, which tolerates missing numbers, "." for ",", blank lines
-inside cues; HTML and {\\an8} tags dropped, lines joined; a recurring "Name: " prefix becomes the speaker."""
+"""SubRip .srt (Whisper, Daglo, VLC, broadcast…): read with pysubs2, which tolerates missing numbers, "." for ",",
+blank lines inside cues; HTML and {\\an8} tags dropped, lines joined, a "- A" / "- B" cue made two turns with the
+cue's times; a recurring "Name: " or "[Name]: " prefix becomes the speaker."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 import pandas as pd
 import pysubs2
 
-from core.formats._common import head, labels_look_like_speakers, seconds, speaker_prefix, tidy, utterance_table
+from core.formats._common import head, labels_look_like_speakers, seconds, speaker_prefix, turns, utterance_table
 from core.formats._vtt import is_vtt
 
 TIMING = re.compile(r"\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}[.,]\d{1,3}")
@@ -25,15 +26,15 @@ def sniff(name: str, text: str) -> bool:
     return any(TIMING.match(line) for line in lines)
 
 
-def _clean(text: str) -> str:
+def _turns(text: str) -> list[str]:
     text = text.replace("\\N", "\n").replace("\\n", "\n").replace("\\h", " ")
-    return tidy(OVERRIDE.sub("", HTML_TAG.sub("", text)))
+    return turns(OVERRIDE.sub("", HTML_TAG.sub("", text)).split("\n"))
 
 
 def parse(text: str) -> pd.DataFrame:
-    """One utterance per cue."""
+    """One utterance per turn of each cue."""
     events = pysubs2.SSAFile.from_string(text, format_="srt", keep_html_tags=True)
-    cues = [(event.start, event.end, _clean(event.text)) for event in events]
+    cues = [(event.start, event.end, said) for event in events for said in _turns(event.text)]
     split = [speaker_prefix(said) for _, _, said in cues]
     named = labels_look_like_speakers([label for label, _ in split])
     return utterance_table(

@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from core import formats
 from core.errors import InputError
-from core.loaders import delimited, excel, text
+from core.loaders import delimited, excel, records, text
 from core.loaders.columns import check_cells, check_rows, guess_speaker_column, guess_text_column
 from core.loaders.decode import Decoded, decode
+from core.loaders.fast import fast_table
 from core.settings import DEFAULT_LIMITS, Limits
 
-SUPPORTED_EXTENSIONS = ("txt", "csv", "tsv", "xlsx", "vtt", "srt", "json")
+SUPPORTED_EXTENSIONS = ("txt", "csv", "tsv", "xlsx", "vtt", "srt", "json", "jsonl")
 TEXT_HINTS = {"csv": ",", "tsv": "\t"}
 WORKBOOK_EXTENSIONS = ("xlsx", "xlsm")
 WORKBOOK_MAGIC = (excel.ZIP_MAGIC, excel.OLE2_MAGIC)
@@ -44,10 +46,45 @@ def _extension(name: str) -> str:
 
 def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, str, str]:
     decoded = _decode(data, name)
-    body = decoded.text
+    body, encoding = decoded.text, decoded.encoding
     if not body.strip():
         raise InputError(f"{name} is empty.", code="input.empty", name=name)
-    # A line may hold several cells, so only an absurd one is refused before parsing (cells are checked after).
+    # Structured formats first (subtitles, Whisper's JSON, record files): their limits apply to the cells they
+    # yield, checked once parsed, not to their lines (Whisper writes a whole meeting on line 1).
+    strong = _transcript(name, body, formats.STRONG)
+    if strong is not None:
+        return strong[1], strong[0], encoding
+    if records.kind(body, name):
+        df, kind = records.parse(body, name, limits)
+        return df, kind, encoding
+    ext = _extension(name)
+    delimiter = delimited.sniff_delimiter(body, TEXT_HINTS.get(ext))
+    # Excel's "Unicode text" export is a tab-separated .txt; commas in a .txt are far more often prose.
+    tabular = ext in TEXT_HINTS or bool(delimiter and (ext != "txt" or delimiter == "\t"))
+    table_kind = "tsv" if (delimiter or TEXT_HINTS.get(ext)) == "\t" else "csv"
+    # A file that parses as a well-formed table stays a table, whatever its cells hold ("Name: text" dialogues).
+    if tabular and delimited.well_formed(body, delimiter):
+        return _delimited(body, name, limits, TEXT_HINTS.get(ext)), table_kind, encoding
+    _refuse_long_lines(body, name, limits)
+    weak = _transcript(name, body)
+    if weak is not None:
+        return weak[1], weak[0], encoding
+    if tabular:
+        return _delimited(body, name, limits, TEXT_HINTS.get(ext)), table_kind, encoding
+    return text.parse(body), "transcript", encoding
+
+
+def _delimited(body: str, name: str, limits: Limits, hint: str | None) -> pd.DataFrame:
+    """The table through the fast parser, which checks its cells; the careful one only after the line check."""
+    fast = delimited.parse_fast(body, name, limits, hint)
+    if fast is not None:
+        return fast
+    _refuse_long_lines(body, name, limits)
+    return delimited.parse(body, name, limits, hint)
+
+
+def _refuse_long_lines(body: str, name: str, limits: Limits) -> None:
+    """Refuse an absurd line before a line-based parser reads it (a line may hold several cells: 4 cells' worth)."""
     long = _long_line(body, limits.max_cell_chars * 4)
     if long is not None:
         raise InputError(
@@ -57,16 +94,6 @@ def _text_table(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, s
             name=name,
             row=long[0],
         )
-    ext = _extension(name)
-    transcript = _transcript(name, body)
-    if transcript is not None:
-        return transcript[1], transcript[0], decoded.encoding
-    delimiter = delimited.sniff_delimiter(body, TEXT_HINTS.get(ext))
-    # Excel's "Unicode text" export is a tab-separated .txt; commas in a .txt are far more often prose.
-    if ext in TEXT_HINTS or (delimiter and (ext != "txt" or delimiter == "\t")):
-        kind = "tsv" if delimiter == "\t" else "csv"
-        return delimited.parse(body, name, limits, TEXT_HINTS.get(ext)), kind, decoded.encoding
-    return text.parse(body), "transcript", decoded.encoding
 
 
 def _decode(data: bytes, name: str) -> Decoded:
@@ -84,25 +111,18 @@ def _decode(data: bytes, name: str) -> Decoded:
 
 
 def _long_line(body: str, limit: int) -> tuple[int, int] | None:
-    """(1-based number, length) of the first line longer than `limit`, found without copying the text."""
+    """(1-based number, length) of the first line longer than `limit` (lengths measured in C, numbered only then)."""
     if len(body) <= limit:
         return None
-    start, number = 0, 1
-    while start <= len(body):
-        end = body.find("\n", start)
-        end = len(body) if end == -1 else end
-        if end - start > limit:
-            return number, end - start
-        start, number = end + 1, number + 1
-    return None
-
-
-def _transcript(name: str, body: str) -> tuple[str, pd.DataFrame] | None:
-    try:
-        from core import formats
-    except ImportError:  # the transcript formats package is optional
+    lines = body.split("\n")
+    if max(map(len, lines)) <= limit:
         return None
-    return formats.parse_transcript(name, body)
+    number = next(i for i, line in enumerate(lines) if len(line) > limit)
+    return number + 1, len(lines[number])
+
+
+def _transcript(name: str, body: str, min_score: float = 0.0) -> tuple[str, pd.DataFrame] | None:
+    return formats.parse_transcript(name, body, min_score)
 
 
 def load_bytes(name: str, data: bytes, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -114,7 +134,8 @@ def load_bytes(name: str, data: bytes, *, sheet: str | None = None, limits: Limi
     if data.startswith(WORKBOOK_MAGIC) or (_extension(name) in WORKBOOK_EXTENSIONS and b"\x00" in data[:1024]):
         df, sheets, chosen = excel.parse(data, name, limits, sheet)
         return _finish(Table(df, name, "xlsx", None, sheets, chosen), limits)
-    df, kind, encoding = _text_table(data, name, limits)
+    found = fast_table(name, data, limits, TEXT_HINTS) or _text_table(data, name, limits)
+    df, kind, encoding = found
     return _finish(Table(df, name, kind, encoding), limits)
 
 
@@ -144,14 +165,6 @@ def load_path(path: str | os.PathLike, *, sheet: str | None = None, limits: Limi
             f"Cannot read {path}: {exc.strerror or exc}", code="input.unreadable", name=str(path)
         ) from None
     return load_bytes(path.name, data, sheet=sheet, limits=limits)
-
-
-def list_sheets(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[str]:
-    """The sheet names of a workbook ([] for other files)."""
-    if not data.startswith(WORKBOOK_MAGIC):
-        return []
-    _check_size(name, len(data), limits)
-    return excel.sheet_names(data, name, limits)
 
 
 def _check_size(name: str, size: int, limits: Limits) -> None:

@@ -42,17 +42,41 @@ def header_names(raw: Sequence[object]) -> list[str]:
 
 
 def header_table(rows: list[list[str]], name: str, limits: Limits) -> pd.DataFrame:
-    """A header row plus body rows as a DataFrame of strings; ragged rows padded, blank rows dropped."""
-    rows = [r for r in rows if any(str(c).strip() for c in r)]
+    """A header row plus body rows as a DataFrame of strings; ragged rows padded.
+
+    Blank rows before the header and after the last row are dropped; blank rows between rows are kept as rows, so
+    row numbers match the spreadsheet's (a blank row is skipped when run).
+    """
+    filled = [i for i, r in enumerate(rows) if any(str(c).strip() for c in r)]
+    rows = rows[filled[0] : filled[-1] + 1] if filled else []
     if not rows:
         raise InputError(f"{name} has no data.", code="input.empty", name=name)
     if len(rows) == 1:
         raise InputError(f"{name} has a header but no rows.", code="input.header_only", name=name)
     width = max(len(r) for r in rows)
     header = header_names(list(rows[0]) + [""] * (width - len(rows[0])))
-    body = [list(r) + [""] * (width - len(r)) for r in rows[1:]]
+    body = [list(r) + [""] * (width - len(r)) if any(str(c).strip() for c in r) else [""] * width for r in rows[1:]]
     check_rows(len(body), name, limits)
     return pd.DataFrame(body, columns=header, dtype=object).fillna("").astype(str)
+
+
+def grid_table(grid: pd.DataFrame, name: str, limits: Limits) -> pd.DataFrame:
+    """header_table() for a grid of strings already in a DataFrame (pandas' C parser): same header, same blank rows."""
+    blank = ~grid.apply(lambda column: column.str.strip() != "").any(axis=1)
+    filled = (~blank).to_numpy().nonzero()[0]
+    if not len(filled):
+        raise InputError(f"{name} has no data.", code="input.empty", name=name)
+    if len(filled) == 1:
+        raise InputError(f"{name} has a header but no rows.", code="input.header_only", name=name)
+    first, last = filled[0], filled[-1]
+    header = header_names(list(grid.iloc[first]))
+    body = grid.iloc[first + 1 : last + 1].copy()
+    check_rows(len(body), name, limits)
+    inside = blank.iloc[first + 1 : last + 1]
+    if inside.any():
+        body.loc[inside, :] = ""
+    body.columns = header
+    return body.reset_index(drop=True)
 
 
 def check_rows(count: int, name: str, limits: Limits) -> None:
@@ -82,6 +106,9 @@ def check_cells(df: pd.DataFrame, name: str, limits: Limits) -> None:
             )
 
 
+GUESS_ROWS = 2_000  # enough rows to tell text from numbers and codes
+
+
 def _named(columns: Sequence[str], names: Sequence[str]) -> str | None:
     lowered = {c.casefold().strip(): c for c in columns}
     return next((lowered[n] for n in names if n in lowered), None)
@@ -94,7 +121,7 @@ def guess_text_column(df: pd.DataFrame) -> str:
         return named
 
     def score(column: str) -> float:
-        values = df[column]
+        values = df[column].head(GUESS_ROWS)
         numeric = values.str.fullmatch(r"[\d.,:\- ]*").mean()
         return values.str.len().mean() * (1 - numeric)
 

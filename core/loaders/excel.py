@@ -119,12 +119,6 @@ def _workbook(data: bytes, name: str):
         raise _bad(name, f"cannot be read as a workbook ({type(exc).__name__}).", "damaged") from None
 
 
-def sheet_names(data: bytes, name: str, limits: Limits) -> list[str]:
-    """The workbook's sheet names, after the safety checks."""
-    check_zip(data, name, limits)
-    return list(_workbook(data, name).sheet_names)
-
-
 def parse(data: bytes, name: str, limits: Limits, sheet: str | None) -> tuple[pd.DataFrame, list[str], str]:
     """(table, all sheet names, the sheet read); the first sheet unless one is named."""
     check_zip(data, name, limits)

@@ -149,9 +149,11 @@ class PromptLibrary:
 
     def matching(self, system: str, template: str, task: str | None = None) -> PromptVersion | None:
         """The saved version holding exactly this text (the newest such), if any."""
-        found = None
-        for info in self.names(task):
-            for v in self.versions(info.name):
-                if v.same_text(system, template) and (found is None or v.created >= found.created):
-                    found = v
-        return found
+        row = self.db.execute(
+            "SELECT prompts.name, version FROM prompt_versions JOIN prompts ON prompts.id = prompt_id"
+            " WHERE system=? AND template=?"
+            + (" AND task=?" if task else "")
+            + " ORDER BY prompt_versions.created DESC, version DESC LIMIT 1",
+            (system, template, task) if task else (system, template),
+        ).fetchone()
+        return None if row is None else self.get(row[0], int(row[1]))

@@ -30,10 +30,17 @@ def picker(plan: RowPlan, df: pd.DataFrame) -> ExamplePicker | None:
     fixed = corrections()
     if not fixed:
         return None
-    rows = table_rows(df, plan.text_column)
-    keep = sorted(i for i in fixed if 0 <= i < len(rows))
-    pool = examples_from_rows([rows[i] for i in keep], [fixed[i] for i in keep], plan.template)
-    return ExamplePicker(pool, model=settings.model_settings().model) if pool else None
+    model = settings.model_settings().model
+    upload = S.upload()
+    key = (tuple(sorted(fixed.items())), plan.template.user, plan.text_column, model, upload.id if upload else "")
+
+    def make() -> ExamplePicker | None:
+        rows = table_rows(df, plan.text_column)
+        keep = sorted(i for i in fixed if 0 <= i < len(rows))
+        pool = examples_from_rows([rows[i] for i in keep], [fixed[i] for i in keep], plan.template)
+        return ExamplePicker(pool, model=model) if pool else None
+
+    return S.memo("examples", key, make)  # plan() runs several times a rerun; the pool's token counts once
 
 
 def apply(plan: RowPlan, df: pd.DataFrame) -> RowPlan:

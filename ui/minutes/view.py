@@ -9,36 +9,38 @@ import pandas as pd
 import streamlit as st
 
 from core.cells import cell_text
+from core.exports.minutes_docx import markdown_docx, minutes_docx
 from core.exports.tables import to_csv_bytes, to_xlsx_bytes
 from core.loaders import Table
 from core.minutes.citations import by_section, citations, sources
 from core.minutes.mapreduce import MinutesResult
-from ui import downloads, summary
+from ui import downloads
 from ui import state as S
 from ui.i18n import t
+from ui.minutes import held
 
 ACTION_COLUMNS = ["text", "owner", "due", "rows", "time"]  # as core.minutes.document.action_items_frame makes them
 
 
 def result(table: Table) -> None:
     """The summary made from this table, if any: how complete it is, the text, sources, action items, downloads."""
-    made = summary.current()
+    made = held.current()
     if made is None:
         return
     found = made.result
     key = fold_actions() if found is not None else ""
     status(made.kind, found)
-    summary.metrics(made.usage, found.requests if found is not None else None)
-    with summary.text_tabs(made):
+    held.metrics(made.usage, found.requests if found is not None else None)
+    with held.text_tabs(made):
         sources_view(table, made.text)
-    summary.downloads(made.text, structured(found, made.text) if found is not None else None)
+    held.downloads(made.text, structured(found, made.text) if found is not None else None, word(made, found))
     if found is not None:
         actions(key)
 
 
 def status(kind: str, found: MinutesResult | None) -> None:
     """What the text is: an extractive summary, an unfinished text, or minutes with their coverage."""
-    if kind == summary.EXTRACT:
+    if kind == held.EXTRACT:
         st.caption(t("minutes.offline_badge"))
     elif found is None:
         st.warning(t("minutes.partial"), icon="⚠️")
@@ -156,7 +158,7 @@ def actions(key: str) -> None:
         width="stretch",
     )
     st.caption(t("minutes.actions_help"))
-    stem, shown = f"{summary.stem()}_{t('minutes.actions_stem')}", labelled(table)
+    stem, shown = f"{held.stem()}_{t('minutes.actions_stem')}", labelled(table)
     xlsx = to_xlsx_bytes(shown, sheet=t("minutes.actions"))
     downloads.table_pair(st.columns(2), stem, to_csv_bytes(shown), xlsx, key="actions_", labels="minutes")
 
@@ -165,3 +167,19 @@ def structured(found: MinutesResult, text: str) -> bytes:
     """The structured result as JSON, with the text and action items as the user edited them."""
     edited = {"markdown": text, "action_items": S.get(S.ACTIONS).to_dict(orient="records")}
     return json.dumps(found.as_dict() | {"edited": edited}, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def word(made: S.Minutes, found: MinutesResult | None) -> bytes:
+    """The minutes as Word: the structured minutes (with the action items as edited) while the text is as written,
+    else the text as it stands."""
+    actions = S.get(S.ACTIONS) if found is not None else None
+    key = (made.text, None if actions is None else actions.to_json())
+
+    def make() -> bytes:
+        title = t("summary.file_stem")
+        if found is not None and made.text == found.markdown:
+            notes = [line for line in found.markdown.split("\n## ")[0].split("\n") if line.startswith(">")]
+            return minutes_docx(found.minutes, found.times, title, notes, actions)
+        return markdown_docx(made.text, title)
+
+    return S.memo("minutes_docx", key, make)

@@ -8,10 +8,11 @@ from core.engines.factory import make_engine
 from core.engines.protocol import Completion
 from core.minutes.transcript import stream_extract
 from core.rows.tasks import get_task
-from ui import prompts, settings, summary
+from ui import prompts, settings
 from ui import state as S
 from ui.errors import capture
 from ui.i18n import t
+from ui.minutes import held
 
 MAX_SENTENCES = 60
 
@@ -34,10 +35,10 @@ def length_settings() -> None:
 def write(text: str) -> None:
     """Stream the extractive summary onto the page, then keep it."""
     S.put(S.MINUTES_ERROR, None)
-    template = get_task(prompts.SUMMARY_TASK).build(system=prompts.system_text(prompts.SUMMARY_TASK))
+    template = get_task(prompts.MINUTES_TASK).build(system=prompts.system_text(prompts.MINUTES_TASK))
     try:
         engine = make_engine(
-            settings.model_settings(), "offline", task=prompts.SUMMARY_TASK, sentences=S.get(S.SENTENCES)
+            settings.model_settings(), "offline", task=prompts.MINUTES_TASK, sentences=S.get(S.SENTENCES)
         )
     except Exception as exc:
         S.put(S.MINUTES_ERROR, capture(exc))
@@ -51,5 +52,5 @@ def write(text: str) -> None:
         S.put(S.MINUTES_ERROR, capture(exc))
     finally:  # also when the user stops the script mid-stream: what was written is kept
         if parts:
-            summary.keep(summary.EXTRACT, "".join(parts), usage[-1] if usage else None)
+            held.keep(held.EXTRACT, "".join(parts), usage[-1] if usage else None)
     st.rerun()

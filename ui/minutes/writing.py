@@ -1,4 +1,4 @@
-"""Minutes by map-reduce on the summary page: the chunk size, then the minutes written in the background (a
+"""Minutes by map-reduce on the Summary page: the chunk size, then the minutes written in the background (a
 core.jobs.minutes.MinutesJob, so reruns and page switches do not stop them), each step's progress and the Markdown as
 written, folded into the page once they end."""
 
@@ -13,10 +13,11 @@ from core.loaders import Table
 from core.minutes.chunking import chunk_transcript, default_chunk_tokens
 from core.minutes.mapreduce import MinutesResult, minutes_settings
 from core.store import Store
-from ui import prompts, settings, summary
+from ui import prompts, settings
 from ui import state as S
 from ui.errors import capture, show
 from ui.i18n import t
+from ui.minutes import held
 from ui.store import store
 
 MIN_CHUNK, MAX_CHUNK = 50, 1_000_000
@@ -82,11 +83,11 @@ def start(table: Table) -> None:
     try:
         chosen = minutes_settings(settings.model_settings())
         # The same pacing, budget and store as row runs; a rewrite asks afresh instead of reading back the stored text.
-        written = summary.current()
+        written = held.current()
         options = settings.run_options(reuse_answers=written is None or not written.text)
         # Its own connection: the job writes from its thread while this session's pages read and write theirs.
         own = Store(store().path)
-        engine = build_engine(chosen, settings.engine_choice()[0], prompts.SUMMARY_TASK, options, own, owns_store=True)
+        engine = build_engine(chosen, settings.engine_choice()[0], prompts.MINUTES_TASK, options, own, owns_store=True)
     except Exception as exc:
         S.put(S.MINUTES_ERROR, capture(exc))
         return
@@ -96,7 +97,7 @@ def start(table: Table) -> None:
         model=chosen.model,
         text_column=S.get(S.TEXT_COL),
         speaker_column=S.get(S.SPEAKER_COL),
-        system=prompts.system_text(prompts.SUMMARY_TASK),
+        system=prompts.system_text(prompts.MINUTES_TASK),
         chunk_tokens=S.get(S.CHUNK_TOKENS),
         concurrency=chosen.concurrency,
     )
@@ -159,6 +160,6 @@ def live() -> None:
 def _keep(result: MinutesResult | None, streamed: str, seconds: float) -> None:
     if result is not None:
         usage = Completion(result.markdown, result.prompt_tokens, result.completion_tokens, seconds)
-        summary.keep(summary.MINUTES, result.markdown, usage, result)
+        held.keep(held.MINUTES, result.markdown, usage, result)
     elif streamed.strip():  # a partial text: no structured result behind it
-        summary.keep(summary.MINUTES, streamed, None)
+        held.keep(held.MINUTES, streamed, None)

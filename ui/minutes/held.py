@@ -1,4 +1,4 @@
-"""The summary page's shared parts: the transcript, which engine writes, keeping what was written, the result."""
+"""The minutes this session holds: which upload they were made from, kept, edited, shown and downloaded."""
 
 from __future__ import annotations
 
@@ -9,44 +9,13 @@ from typing import Any
 import streamlit as st
 
 from core.engines.protocol import Completion
-from core.engines.tokens import count_text
-from core.loaders import Table
 from core.minutes.mapreduce import MinutesResult
-from core.minutes.transcript import transcript_text
-from ui import settings
 from ui import state as S
 from ui.errors import show
 from ui.i18n import t
 from ui.state import Minutes
 
 MINUTES, EXTRACT = "minutes", "extract"  # map-reduce minutes by a model; the offline engine's extractive summary
-
-
-def transcript(table: Table) -> str:
-    """The whole transcript, one "#row [time] speaker: text" line per utterance."""
-    key = (S.upload().id, S.get(S.TEXT_COL), S.get(S.SPEAKER_COL))
-    return S.memo("transcript", key, lambda: transcript_text(table.df, S.get(S.TEXT_COL), S.get(S.SPEAKER_COL)))
-
-
-def facts(text: str) -> None:
-    """How long the transcript is, in lines, characters and tokens."""
-    tokens = S.memo(
-        "transcript_tokens", (len(text), hash(text), S.get(S.MODEL)), lambda: count_text(text, S.get(S.MODEL))
-    )
-    cols = st.columns(3)
-    cols[0].metric(t("summary.lines"), f"{text.count(chr(10)) + 1 if text else 0:,}")
-    cols[1].metric(t("summary.chars"), f"{len(text):,}")
-    cols[2].metric(t("summary.tokens") if tokens.exact else t("summary.tokens_rough"), f"{tokens.tokens:,}")
-    with st.expander(t("summary.show_transcript")):
-        st.code(text[:20_000] or "—", language=None, wrap_lines=True)
-
-
-def offline() -> bool:
-    """Whether the offline engine writes here (no key: the core chose it, or the user asked for it)."""
-    try:
-        return settings.engine_choice()[0] == "offline"
-    except Exception:  # a bad engine name is shown by the page frame; writing then reports it again
-        return False
 
 
 def write_button(text: str, kind: str) -> bool:
@@ -117,6 +86,9 @@ def text_tabs(made: Minutes) -> Any:
     return sources
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def plain_text(markdown: str) -> str:
     """The minutes without Markdown marks, with Windows line ends (for Notepad)."""
     lines = []
@@ -132,37 +104,24 @@ def stem() -> str:
     return f"{Path(S.upload().name).stem}_{t('summary.file_stem')}"
 
 
-def downloads(text: str, structured: bytes | None = None) -> None:
-    """The text as .md (UTF-8) and .txt (UTF-8 with BOM, so Korean Notepad reads it); the structured result as .json."""
-    cols = st.columns(3 if structured is not None else 2)
-    cols[0].download_button(
-        t("summary.download_md"),
-        text.encode("utf-8"),
-        file_name=f"{stem()}.md",
-        mime="text/markdown",
-        icon="⬇️",
-        key="d.md",
-        on_click="ignore",
-        width="stretch",
-    )
-    cols[1].download_button(
-        t("summary.download_txt"),
-        plain_text(text).encode("utf-8-sig"),
-        file_name=f"{stem()}.txt",
-        mime="text/plain",
-        icon="⬇️",
-        key="d.txt",
-        on_click="ignore",
-        width="stretch",
-    )
-    if structured is not None:
-        cols[2].download_button(
-            t("summary.download_json"),
-            structured,
-            file_name=f"{stem()}.json",
-            mime="application/json",
+def downloads(text: str, structured: bytes | None = None, word: bytes | None = None) -> None:
+    """The text as .md (UTF-8) and .txt (UTF-8 with BOM, so Korean Notepad reads it); the structured result as .json;
+    the minutes as a Word document."""
+    files = [
+        ("download_md", text.encode("utf-8"), "md", "text/markdown"),
+        ("download_txt", plain_text(text).encode("utf-8-sig"), "txt", "text/plain"),
+        ("download_json", structured, "json", "application/json"),
+        ("download_docx", word, "docx", DOCX),
+    ]
+    shown = [f for f in files if f[1] is not None]
+    for col, (label, data, ext, mime) in zip(st.columns(len(shown)), shown):
+        col.download_button(
+            t(f"summary.{label}"),
+            data,
+            file_name=f"{stem()}.{ext}",
+            mime=mime,
             icon="⬇️",
-            key="d.json",
+            key=f"d.{ext}",
             on_click="ignore",
             width="stretch",
         )
