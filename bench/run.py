@@ -8,13 +8,14 @@ import platform
 import time
 from pathlib import Path
 
-from bench import live, loading, loading_wild, mapreduce, throughput
+from bench import batching, live, loading, loading_wild, mapreduce, throughput
 
 RESULTS = Path(__file__).parent / "results"
 
 
 def _rows(r: dict) -> list[tuple[str, str, str, bool]]:
     lat, lim, pack, xl, over = r["latency"], r["rate"], r["packing"], r["xlsx"], r["overhead"]
+    bj = r["batch"]
     csv, wj = r["cp949_csv"], r["whisper_json"]
     mr = r["minutes"]
     return [
@@ -89,6 +90,19 @@ def _rows(r: dict) -> list[tuple[str, str, str, bool]]:
         ),
         ("Client overhead at zero latency", f"{over['rows_per_second']:.0f} rows/s", "(measured)", True),
         (
+            f"Batch job of {bj['rows']:,} rows ({bj['parts']} files): build, split and upload",
+            f"{bj['build_seconds']:.1f} s = {bj['build_rows_per_second']:,.0f} rows/s, "
+            f"peak memory +{bj['peak_growth_mb']:.0f} MB",
+            "seconds, bounded",
+            bj["build_seconds"] < 30 and bj["peak_growth_mb"] < 500,
+        ),
+        (
+            "… collect (download, map by custom_id, save every answer)",
+            f"{bj['collect_seconds']:.1f} s = {bj['collect_rows_per_second']:,.0f} rows/s",
+            "(measured)",
+            bj["answered"] == bj["rows"],
+        ),
+        (
             f"Minutes of a 3-hour Korean meeting ({mr['tokens']:,} tokens, {mr['chunks']} parts), L = "
             f"{mr['latency'] * 1000:.0f} ms: wall time",
             f"{mr['in_L']:.1f} L vs {mr['refine_in_L']:.1f} L for a sequential refine chain",
@@ -125,6 +139,7 @@ def collect(quick: bool, repeat: int = 1, only_live: bool = False) -> dict:
         "cp949_csv": loading_wild.cp949_csv(rows=int(100_000 * scale)),
         "whisper_json": loading_wild.whisper_json(hours=3.0 * scale),
         "overhead": throughput.overhead(n=int(2000 * scale)),
+        "batch": batching.batch_job(rows=int(100_000 * scale)),
         "minutes": mapreduce.mapreduce(latency=0.3),
     }
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import history
+from ui import batch, history
 from ui.i18n import t
 from ui.shell import open_page
 from ui.workbench import runs as run_diff
@@ -18,6 +18,7 @@ if not runs:
 
 history.overview(runs)
 run = history.picker(runs)
+batch.panel(run.id)
 history.open_buttons(run)
 history.download_buttons(run)
 history.delete(run)

@@ -3,6 +3,7 @@ re-run or resume what needs it, download."""
 
 import streamlit as st
 
+from ui import batch
 from ui import state as S
 from ui.i18n import t
 from ui.rows import editor, exports, fillers, quote, reopen, reruns, results, runs, setup
@@ -22,8 +23,12 @@ plan = setup.checked_plan(table)
 if plan is not None:
     setup.preview(plan, table)
     quote.panel(plan, table)
-setup.run_button(plan, table)
-setup.message()
+if batch.mode() == batch.BATCH:  # the rows go to the provider's Batch API; History follows and collects them
+    batch.quote_line()
+    batch.submit_button(plan, table)
+else:
+    setup.run_button(plan, table)
+    setup.message()
 
 if runs.pending():  # live() folds a finished run in and redraws the page
     results.live()

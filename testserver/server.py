@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
 from testserver import faults as ff
+from testserver.batches import BatchService
 from testserver.faults import RecordedRequest
 
 __all__ = ["FakeOpenAI", "RecordedRequest", "echo_responder"]
@@ -84,6 +85,7 @@ class FakeOpenAI:
         self._server: _Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = asyncio.Event()
+        self.batches = BatchService(lambda: self.responder, seed or 0)
 
     @property
     def base_url(self) -> str:
@@ -117,6 +119,7 @@ class FakeOpenAI:
             self._faults = ff.FaultState(self._faults.seed)
             self.max_in_flight = self.in_flight
         self._window.clear()
+        self.batches.reset()
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -221,6 +224,8 @@ class FakeOpenAI:
                 return self._error(429, headers | ff.retry_headers(wait))
         if request.method == "GET" and rec.path == "/v1/models":
             return JSONResponse(ff.models_list(), headers=headers)
+        if rec.path.startswith(("/v1/files", "/v1/batches")):
+            return await self.batches.handle(request, rec, headers)
         if request.method != "POST" or rec.path != CHAT_PATH:
             return self._error(404, headers, f"Invalid URL ({request.method} {rec.path})")
         try:

@@ -13,7 +13,7 @@ from core.jobs.rows import interrupted, unanswered
 from core.rows.results import results_frame
 from core.rows.tasks import load_tasks
 from core.store import RunInfo
-from ui import downloads
+from ui import batch, downloads
 from ui import state as S
 from ui.i18n import t, task_title
 from ui.owner import owner, owner_kind
@@ -48,7 +48,8 @@ def _task(name: str) -> str:
 
 def overview(infos: list[RunInfo]) -> None:
     """One line per run: when, file, task, model, how the rows ended, tokens, cost and whether it finished."""
-    cut_short = {r.id for r in interrupted(store(), limit=len(infos), owner=owner())}
+    waiting = batch.waiting()
+    cut_short = {r.id for r in interrupted(store(), limit=len(infos), owner=owner())} - waiting
     table = pd.DataFrame(
         {
             t("history.c_id"): [r.id for r in infos],
@@ -61,10 +62,16 @@ def overview(infos: list[RunInfo]) -> None:
             t("history.c_failed"): [r.failed for r in infos],
             t("history.c_tokens"): [r.prompt_tokens + r.completion_tokens for r in infos],
             t("history.c_cost"): [money(cost(r)) for r in infos],
-            t("history.c_state"): [t("history.cut_short" if r.id in cut_short else "history.complete") for r in infos],
+            t("history.c_state"): [_state(r.id, waiting, cut_short) for r in infos],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420))
+
+
+def _state(run_id: int, waiting: set[int], cut_short: set[int]) -> str:
+    if run_id in waiting:
+        return t("batch.state")
+    return t("history.cut_short" if run_id in cut_short else "history.complete")
 
 
 def picker(infos: list[RunInfo]) -> RunInfo:
@@ -80,7 +87,7 @@ def picker(infos: list[RunInfo]) -> RunInfo:
 def open_buttons(info: RunInfo) -> None:
     """Reopen the run on the Rows page, or resume it when rows are still without an answer."""
     busy = runs.running()
-    missing = bool(unanswered(store(), info.id, info.rows))
+    missing = bool(unanswered(store(), info.id, info.rows)) and info.id not in batch.waiting()
     left, right = st.columns(2)
     if left.button(
         t("history.reopen"), icon="🧾", key="b.reopen", disabled=busy, width="stretch", help=t("history.reopen_help")

@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from core.cli import workbench_args
+from core.cli import batch_args, workbench_args
 from core.errors import CoreError
 from core.settings import ModelSettings
 
@@ -19,6 +19,7 @@ COMMANDS = {
     "parse": "core.cli.run:cmd_parse",
     "run": "core.cli.run:cmd_run",
     "summarize": "core.cli.summarize:cmd_summarize",
+    "batch": "core.cli.batch:cmd_batch",
     "compare": "core.cli.compare:cmd_compare",
     "prompts": "core.cli.prompts:cmd_prompts",
 }
@@ -96,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
     workbench_args.add_examples_flags(p)
     _add_model(p)
+    batch_args.add_run_flags(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
+    batch_args.add_batch_command(sub, _add_input, _add_model)
     workbench_args.add_compare(sub)
     workbench_args.add_prompts(sub)
     return parser

@@ -15,7 +15,7 @@ from core.cli.args import engine_name, load_input, model_settings, open_store, o
 from core.engines.factory import make_engine
 from core.engines.pricing import load_prices
 from core.exports.tables import to_bytes
-from core.rows.plan import row_plan
+from core.rows.plan import RowPlan, row_plan
 from core.rows.quote import quote_rows
 from core.rows.results import RowResult, results_frame, run_stats
 from core.rows.runner import check_plan, table_rows
@@ -71,10 +71,8 @@ def _print_quote(fresh: list[dict], setup: RunSetup) -> None:
     print("quote: " + "\n       ".join(quote.lines()), file=sys.stderr)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Run a task or template over every row and write the results."""
-    fmt = out_format(args.out, required=not args.dry_run)
-    table = load_input(args)
+def _plan(args: argparse.Namespace, table) -> RowPlan:
+    """The checked plan of `run`'s prompt flags over the table."""
     labels = [x for x in args.labels.split(",")] if args.labels else None
     plan = row_plan(
         task=args.task,
@@ -86,6 +84,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     plan = _with_examples(plan, args)
     check_plan(plan, list(table.df.columns))
+    return plan
+
+
+def prepare_setup(args: argparse.Namespace) -> RunSetup:
+    """The run `run`'s input, prompt and model flags describe (for the batch commands)."""
+    table = load_input(args)
+    return RunSetup(table.df, table.name, _plan(args, table), model_settings(args), run_options(args))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a task or template over every row and write the results."""
+    submit_only = getattr(args, "batch", False) and getattr(args, "no_wait", False)
+    fmt = out_format(args.out, required=not args.dry_run and not submit_only)
+    table = load_input(args)
+    plan = _plan(args, table)
     rows = table_rows(table.df, plan.text_column)
     if args.dry_run:
         _print_dry_run(rows, plan)
@@ -94,10 +107,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     setup = RunSetup(table.df, table.name, plan, settings, run_options(args), engine_name(args, settings))
     store = open_store(args)
     counting = _quote(rows, setup, store)
-    if args.quote:
+    if args.quote or getattr(args, "batch", False):
         if counting:
             counting.join()
-        return 0
+        if args.quote:
+            return 0
+        from core.cli.batch import run_batch
+
+        return run_batch(args, setup, store, fmt)
     with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
         outcome = execute_sync(setup, store=store, on_result=lambda result, done, total: bar.update(1))
     if counting:
@@ -140,3 +157,8 @@ def _report(results: list[RowResult], out: Path, model: str | None) -> int:
     for r in [r for r in results if r.status == "failed"][:3]:
         print(f"  row {r.row + 1}: {r.error}", file=sys.stderr)
     return 1 if c["failed"] or c["cancelled"] else 0
+
+
+def report(results: list[RowResult], out: Path, model: str | None) -> int:
+    """The one-line summary on stderr and the exit status (1 when rows failed or were not sent)."""
+    return _report(results, out, model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
 import openai
 
@@ -110,6 +110,94 @@ class OpenAIEngine:
         kind, status = _classify(exc)
         detail = _scrub(str(getattr(exc, "message", "") or exc), self._secret)
         return EngineError(f"{REASONS[kind]} ({detail})" if detail else REASONS[kind], kind=kind, status=status)
+
+
+class BatchTransport:
+    """Files and Batches over the official sync client: the batch route's one door to the service."""
+
+    def __init__(self, settings: ModelSettings) -> None:
+        key, base_url = settings.resolved_key(), settings.resolved_base_url()
+        if not key and not base_url:
+            raise ConfigError("No API key: set OPENAI_API_KEY, enter a key, or give a base URL.", code="config.no_key")
+        self._secret = key or ""
+        self.client = openai.OpenAI(
+            api_key=key or PLACEHOLDER_KEY,
+            base_url=base_url,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+        )
+
+    def _call(self, fn: Callable, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except openai.OpenAIError as exc:
+            kind, status = _classify(exc)
+            detail = _scrub(str(getattr(exc, "message", "") or exc), self._secret)
+            raise EngineError(f"{REASONS[kind]} ({detail})", kind=kind, status=status) from None
+
+    def upload(self, path: str) -> str:
+        """Upload a JSONL file of requests (purpose "batch"), streamed from disk; its file id."""
+        with open(path, "rb") as fh:
+            return self._call(self.client.files.create, file=fh, purpose="batch").id
+
+    def create(self, file_id: str, metadata: dict[str, str]) -> dict:
+        """Start a batch of chat completions over an uploaded file, within 24 h."""
+        batch = self._call(
+            self.client.batches.create,
+            input_file_id=file_id,
+            endpoint="/v1/chat/completions",
+            completion_window="24h",
+            metadata=metadata,
+        )
+        return batch.model_dump()
+
+    def retrieve(self, batch_id: str) -> dict:
+        """The batch as the service sees it now."""
+        return self._call(self.client.batches.retrieve, batch_id).model_dump()
+
+    def cancel(self, batch_id: str) -> dict:
+        """Ask the service to stop the batch (answers so far are kept)."""
+        return self._call(self.client.batches.cancel, batch_id).model_dump()
+
+    def find(self, key: str, value: str, scan: int = 1000) -> list[dict]:
+        """The latest `scan` batches whose metadata[key] is `value` (for a kill between create and save)."""
+        found, page = [], self._call(self.client.batches.list, limit=100)
+        for n, batch in enumerate(page):
+            if n >= scan:
+                break
+            if (batch.metadata or {}).get(key) == value:
+                found.append(batch.model_dump())
+        return found
+
+    def lines(self, file_id: str) -> Iterator[str]:
+        """A result file's lines, streamed."""
+        try:
+            with self.client.files.with_streaming_response.content(file_id) as response:
+                rest = b""
+                for chunk in response.iter_bytes(1 << 20):  # big reads: line-by-line decoding is slow
+                    *whole, rest = (rest + chunk).split(b"\n")
+                    yield from (line.decode("utf-8") for line in whole)
+                if rest.strip():
+                    yield rest.decode("utf-8")
+        except openai.OpenAIError as exc:
+            self._call(_reraise, exc)
+
+    def delete(self, file_id: str) -> None:
+        """Delete an uploaded or result file; one already gone is fine."""
+        try:
+            self.client.files.delete(file_id)
+        except openai.NotFoundError:
+            pass
+        except openai.OpenAIError as exc:
+            self._call(_reraise, exc)
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.client.close()
+
+
+def _reraise(exc: Exception) -> None:
+    raise exc
 
 
 SENT = "transcript_studio.sent"

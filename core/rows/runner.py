@@ -169,3 +169,15 @@ def run_rows_sync(rows: Sequence[Mapping[str, object]], plan: RowPlan, engine: E
             await engine.aclose()
 
     return asyncio.run(go())
+
+
+def request_groups(
+    rows: Sequence[Mapping[str, object]], plan: RowPlan, todo: list[int], pack: int = 1
+) -> tuple[list[list[int]], list[RowResult]]:
+    """The requests a run would send (row numbers, `pack` per request) and the blank rows it skips."""
+    return _requests(rows, plan, todo, pack)
+
+
+def judge(plan: RowPlan, result: RowResult, text: str) -> None:
+    """Fill a result from a model answer: ok, or review when a label task's answer is no label."""
+    _judge(plan, result, text)

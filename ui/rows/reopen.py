@@ -101,7 +101,9 @@ def offer() -> None:
     if runs.pending() or S.row_run() is not None:
         return  # the session's own run has its Resume button under its results
     try:
-        found = interrupted(store(), owner=owner())
+        from ui.batch import waiting  # imported late: ui.batch uses this package's modules
+
+        found = [r for r in interrupted(store(), owner=owner()) if r.id not in waiting()]
     except CoreError:  # no run store: nothing to offer; Run says why when it is pressed
         return
     if not found:

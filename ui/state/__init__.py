@@ -65,6 +65,7 @@ ROWS_QUERY = "rows_query"  # the results search text
 ROWS_STATUSES = "rows_statuses"  # statuses the results are filtered to (empty: all)
 ROWS_PAGE = "rows_page"  # the page of matching results shown, from 1
 RUN_MESSAGE = "run_message"  # RunMessage of the last Run or re-run, or None
+RUN_MODE, BATCH_NOTE = "run_mode", "batch_note"  # "live" | "batch" (Batch API); ui.batch.BatchNote of the last Submit
 MEMO = "memo"  # name -> (fingerprint, value): derived values (exports, estimates) kept across reruns
 STORE = "store"  # this session's connection to the run store (core.store.Store), opened on first use
 # The history
@@ -127,6 +128,8 @@ DEFAULTS: dict[str, Callable[[], Any]] = {
     ROWS_STATUSES: list,
     ROWS_PAGE: lambda: 1,
     RUN_MESSAGE: lambda: None,
+    RUN_MODE: lambda: "live",
+    BATCH_NOTE: lambda: None,
     MEMO: dict,
     STORE: lambda: None,
     HISTORY_RUN: lambda: None,
