@@ -27,7 +27,7 @@ def test_no_key_sample_clean_and_summary(app_url):
         page.get_by_test_id("stSidebar").get_by_role("link", name="행별 처리").click()
         settled(page)
         expect(page.get_by_text(re.compile("^오프라인 엔진: \\d+행을 이 컴퓨터에서 처리합니다"))).to_be_visible()
-        page.get_by_role("button", name=re.compile("실행")).first.click()
+        page.get_by_role("button", name=re.compile(r"^전체 \d+행 실행$")).click()  # not the run mode's help icon
         settled(page)
         expect(page.get_by_text(re.compile(r"^\d+행 처리를 마쳤습니다"))).to_be_visible(timeout=30_000)
         cells = page.get_by_test_id("stDataFrame").first.get_by_role("gridcell", include_hidden=True)

@@ -1,4 +1,4 @@
-"""The Workbench's session state in one typed dataclass under one key (the rest of the app's state is ui/state.py)."""
+"""The Workbench's session state in one typed dataclass under one key (the rest of the app's state is ui/state/)."""
 
 from __future__ import annotations
 
