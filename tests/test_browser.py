@@ -121,6 +121,9 @@ def test_cp949_upload_prompt_run_edit_download(page, server):
 def test_a_long_run_fills_in_live_and_stop_keeps_what_finished(page, server):
     expected = upload_sample(page)
     page.get_by_test_id("stSidebar").get_by_role("link", name="행별 처리").click()
+    # the page switch must be done before the sidebar's rerun, or that rerun may draw the Upload page again
+    expect(page.get_by_role("heading", name="행별 처리")).to_be_visible()
+    settled(page)
     concurrency = page.get_by_test_id("stSidebar").get_by_role("spinbutton", name="동시 요청")
     concurrency.fill("1")
     concurrency.press("Enter")
