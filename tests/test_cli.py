@@ -119,6 +119,15 @@ def test_some_rows_failed_exits_1_and_still_writes_the_file(server, tmp_path):
     assert read_csv(out_path)["status"].tolist() == ["ok", "failed"]
 
 
+@pytest.mark.parametrize("texts", [["one", "two", "three"], ["[[500]] a", "[[500]] b", "[[500]] c"]])
+def test_the_quote_is_printed_once_before_the_summary_whether_rows_answer_or_fail(server, tmp_path, texts):
+    src = tmp_path / "t.csv"
+    src.write_text("text\n" + "\n".join(texts) + "\n", encoding="utf-8")
+    res = cli("run", src, "--template", "{text}", "--max-retries", "0", "--out", tmp_path / "o.csv", server=server)
+    assert res.stderr.count("quote: 3 requests") == 1, res.stderr
+    assert res.stderr.index("quote: 3 requests") < res.stderr.index(" ok, "), res.stderr
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.engines.layers import BudgetedEngine, PacedEngine, RunOptions, build_engine
-from core.engines.pacing import Pacer, parse_duration
+from core.engines.pacing import REQUEST_HEADROOM, Pacer, parse_duration
 from core.engines.protocol import Completion
 from core.engines.tokens import count_messages
 from core.errors import EngineError
@@ -51,8 +51,30 @@ def test_requests_are_spaced_evenly_not_burst():
     starts = [pacer.reserve(10) for _ in range(11)]
     gaps = {round(b - a, 6) for a, b in zip(starts, starts[1:])}
     assert starts[0] == 100.0 and len(gaps) == 1
-    assert gaps.pop() == pytest.approx(0.1 / 0.96, abs=1e-5)
+    assert gaps.pop() == pytest.approx(0.1 / REQUEST_HEADROOM, abs=1e-5)
     assert sum(1 for s in starts if s < 101.0) <= 10  # never more than the per-second share
+
+
+def test_starts_the_loop_let_out_late_do_not_crowd_a_window():
+    # 1,200 RPM: 20 in any second, a start every ~0.05 s. The loop stalls for 0.25 s after the second start, so the
+    # starts reserved for 0.1-0.3 s leave together; spacing alone would then put 22 starts in the second after them.
+    pacer = Pacer(rpm=1200)
+    left: list[float] = []
+
+    async def one() -> None:
+        await pacer.acquire()
+        left.append(time.monotonic())
+        if len(left) == 2:
+            time.sleep(0.25)  # a busy event loop: nothing else runs meanwhile
+
+    async def go() -> None:
+        await asyncio.gather(*(one() for _ in range(45)))
+
+    asyncio.run(go())
+    left.sort()
+    assert len(left) == 45
+    assert left[6] - left[2] < 0.05  # the stall did bunch them
+    assert min(b - a for a, b in zip(left, left[20:])) >= 1.0  # never 21 starts in a second, as the server counts
 
 
 def test_token_limit_allows_one_second_of_burst_then_paces():

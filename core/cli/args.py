@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tqdm import tqdm
 
 from core.engines.factory import choose_engine
 from core.engines.layers import RunOptions
@@ -19,6 +22,12 @@ if TYPE_CHECKING:
     from core.loaders import Table
 
 OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+def progress_bar(total: int, unit: str) -> tqdm:
+    """A progress bar on stderr (silent when stderr is not a terminal)."""
+    tqdm.set_lock(threading.RLock())  # tqdm would build a multiprocessing lock: ~60 ms before the first request
+    return tqdm(total=total, unit=unit, file=sys.stderr, disable=None)
 
 
 def text_arg(value: str | None) -> str | None:

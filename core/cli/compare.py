@@ -7,8 +7,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from tqdm import tqdm
-
 from core.cli import args as flags
 from core.engines.factory import choose_engine
 from core.errors import ConfigError
@@ -81,7 +79,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     engine, notice = choose_engine(settings, args.engine)
     if notice:
         print(notice, file=sys.stderr)
-    with tqdm(total=len(picked) * len(variants), unit="answer", file=sys.stderr, disable=None) as bar:
+    with flags.progress_bar(len(picked) * len(variants), "answer") as bar:
         result = compare_sync(
             table.df,
             table.name,

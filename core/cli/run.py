@@ -9,9 +9,16 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from tqdm import tqdm
-
-from core.cli.args import engine_name, load_input, model_settings, open_store, out_format, run_options, text_arg
+from core.cli.args import (
+    engine_name,
+    load_input,
+    model_settings,
+    open_store,
+    out_format,
+    progress_bar,
+    run_options,
+    text_arg,
+)
 from core.engines.factory import make_engine
 from core.engines.pricing import load_prices
 from core.exports.tables import to_bytes
@@ -41,8 +48,25 @@ def _print_dry_run(rows: list[dict], plan) -> None:
         print(json.dumps({"row": i, "messages": plan.template.messages(row)}, ensure_ascii=False, indent=2))
 
 
-def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> threading.Thread | None:
-    """Print what the run will cost; the token count runs in a thread, beside the run's first requests."""
+class _Quote:
+    """The run's cost on stderr, counted in a thread once the first requests are out (nothing delays them)."""
+
+    def __init__(self, fresh: list[dict], setup: RunSetup) -> None:
+        self._thread = threading.Thread(target=_print_quote, args=(fresh, setup), name="quote", daemon=True)
+
+    def start(self) -> None:
+        """Begin counting (again is a no-op)."""
+        if self._thread.ident is None:
+            self._thread.start()
+
+    def wait(self) -> None:
+        """Count now if not started, and wait for the printed quote."""
+        self.start()
+        self._thread.join()
+
+
+def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> _Quote | None:
+    """The quote for the rows the run will send (the offline engine's says so at once and counts nothing)."""
     if setup.engine == "offline":
         make_engine(setup.settings, "offline", task=setup.plan.task)  # refuses tasks it cannot do, before anything
         print(f"quote: {len(rows)} rows on the offline engine: no requests, no cost", file=sys.stderr)
@@ -53,9 +77,7 @@ def _quote(rows: list[dict], setup: RunSetup, store: Store | None) -> threading.
         fresh = [r for r, k in zip(rows, keys) if k not in known]
         if len(fresh) < len(rows):
             print(f"{len(rows) - len(fresh)} rows already answered in the store: not asked again", file=sys.stderr)
-    counting = threading.Thread(target=_print_quote, args=(fresh, setup), name="quote", daemon=True)
-    counting.start()
-    return counting
+    return _Quote(fresh, setup)
 
 
 def _print_quote(fresh: list[dict], setup: RunSetup) -> None:
@@ -109,16 +131,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     counting = _quote(rows, setup, store)
     if args.quote or getattr(args, "batch", False):
         if counting:
-            counting.join()
+            counting.wait()
         if args.quote:
             return 0
         from core.cli.batch import run_batch
 
         return run_batch(args, setup, store, fmt)
-    with tqdm(total=len(rows), unit="row", file=sys.stderr, disable=None) as bar:
-        outcome = execute_sync(setup, store=store, on_result=lambda result, done, total: bar.update(1))
+
+    def progress(result: RowResult, done: int, total: int) -> None:
+        if counting:
+            counting.start()  # the first answer is back: every first request has left
+        bar.update(1)
+
+    with progress_bar(len(rows), "row") as bar:
+        outcome = execute_sync(setup, store=store, on_result=progress)
     if counting:
-        counting.join()
+        counting.wait()
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)
     args.out.write_bytes(to_bytes(frame, fmt))
     return _report(outcome.results, args.out, setup.settings.model if outcome.engine == "openai" else None)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 
 # Providers enforce a per-minute request limit per one-second window (3,000 RPM: 50 in any second). Evenly spaced
 # starts keep every window within it without the bunching a burst causes on the way; REQUEST_HEADROOM leaves room
 # for a request that reaches the server a few ms late next to one that is on time.
-REQUEST_HEADROOM = 0.96
+REQUEST_HEADROOM = 0.98
+# A start the event loop let out late (a busy loop, a stalled machine) would share its window with starts that are on
+# time: no start leaves until the one a second's share before it went out WINDOW_SECONDS ago, as the server counts.
+WINDOW_SECONDS = 1.02
 # Tokens are paced evenly a little under the limit, with a second's burst allowed.
 TOKEN_HEADROOM, TOKEN_BURST_SECONDS = 0.95, 1.0
 # A 429 means someone else shares the limit: after its retry-after, go at SLOWDOWN of the pace and recover linearly.
@@ -52,6 +57,23 @@ class _Schedule:
         return start
 
 
+class _Window:
+    """When each of the last `cap` requests actually left: a start waits until the oldest is a window ago."""
+
+    def __init__(self, cap: int) -> None:
+        self._sent: deque[float] = deque(maxlen=cap)
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more start keeps the rolling window within its cap."""
+        if len(self._sent) < (self._sent.maxlen or 0):
+            return 0.0
+        return self._sent[0] + WINDOW_SECONDS - now
+
+    def sent(self, now: float) -> None:
+        """A request leaves now."""
+        self._sent.append(now)
+
+
 class Pacer:
     """Hands out start times that keep within the limits; a 429 pauses everyone for as long as it asks."""
 
@@ -60,6 +82,7 @@ class Pacer:
     ) -> None:
         self.clock = clock
         self._requests = _Schedule(rpm / 60 * REQUEST_HEADROOM) if rpm else None
+        self._window = _Window(max(1, math.floor(rpm / 60))) if rpm else None
         self._tokens = _Schedule(tpm / 60 * TOKEN_HEADROOM, TOKEN_BURST_SECONDS) if tpm else None
         self.pause_until, self.throttled = 0.0, 0
         self._epoch = 0  # bumped by each 429: starts reserved before it are given out again
@@ -94,7 +117,11 @@ class Pacer:
             delay = start - self.clock()
             if delay > 0:
                 await asyncio.sleep(delay)
+            while epoch == self._epoch and self._window and (late := self._window.wait(self.clock())) > 0:
+                await asyncio.sleep(late)
             if epoch == self._epoch:
+                if self._window:
+                    self._window.sent(self.clock())
                 return
 
     def observe(self, status: int, headers: Mapping[str, str], sent: float | None = None) -> None:
