@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,31 @@ def request_key(model: str, messages: list[dict], params: dict) -> str:
     """A digest of everything that decides an answer: model, messages and parameters (never the key)."""
     blob = json.dumps({"model": model, "messages": messages, "params": params}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def request_keys(model: str, conversations: Iterable[list[dict]], params: dict) -> list[str]:
+    """request_key of many message lists under one model and parameters, each shared message serialized once."""
+    tail = f"], {_json('model')}: {_json(model)}, {_json('params')}: {_json(params)}}}"
+    seen: dict[tuple, str] = {}  # a system prompt or an example, the same in every row: serialized once
+
+    def one(message: dict) -> str:
+        known = (message.get("role"), message.get("content")) if len(message) == 2 else None
+        if known is None or not isinstance(known[1], str):
+            return _json(message)
+        if known not in seen:
+            seen[known] = _json(message)
+        return seen[known]
+
+    head = "{" + _json("messages") + ": ["
+    return [_sha(head + ", ".join(map(one, messages)) + tail) for messages in conversations]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def table_hash(df: pd.DataFrame) -> str:

@@ -34,8 +34,5 @@ if runs.pending():  # live() folds a finished run in and redraws the page
     results.live()
 elif S.row_run() is not None:
     results.metrics()
-    editor.editor()
-    reruns.buttons()
-    exports.download_buttons()
-    results.label_chart()
+    results.corrections(editor.editor, reruns.buttons, exports.download_buttons, results.label_chart)
     results.details()

@@ -1,6 +1,8 @@
 """The rows page over the run store: the quote, answers saved as they arrive, re-runs that keep hand edits, the
 budget and resume, packing."""
 
+from unittest import mock
+
 from core.rows.plan import row_plan
 from core.rows.quote import quote_rows
 from core.rows.runner import table_rows
@@ -21,6 +23,7 @@ from tests.app_support import (
 )
 from testserver.faults import last_user_text
 from testserver.server import FakeOpenAI
+from ui.rows import runs
 
 OUT = "정리된 발화"
 
@@ -113,6 +116,17 @@ def test_rows_whose_template_changed_are_re_run_and_edits_kept_unless_replaced(a
     assert results(at)[OUT][0] == f"ECHO: 다듬기: <data>{UTTERANCES[TEXT][0]}</data>"
     store, run_id = stored(at)
     assert store.edited_rows(run_id) == set() and at.button(key="b.rerun_changed").disabled
+
+
+def test_after_a_run_no_row_counts_as_changed_without_recounting_every_key(at, server):
+    with mock.patch("ui.rows.runs.rows_to_rerun", wraps=runs.rows_to_rerun) as recount:
+        at.button(key="b.run").click().run()
+        wait_for_run(at)
+        assert at.button(key="b.rerun_changed").disabled and recount.call_count == 0  # asked with this very setup
+        at.text_area(key="w.template.clean").input("다듬기: <data>{text}</data>").run()
+        assert at.button(key="b.rerun_changed").label == "템플릿이 바뀐 4행 다시 실행" and recount.call_count == 1
+        at.text_area(key="w.template.clean").input(at.text_area(key="w.template.clean").value + " ").run()
+        assert recount.call_count == 2  # another change: counted again
 
 
 def test_a_budget_holds_back_rows_with_a_reason_and_resume_sends_only_those(at, server):

@@ -57,17 +57,22 @@ def upload_sample(page) -> pd.DataFrame:
     return expected
 
 
-def edit_output_cell(page, row: int, text: str) -> None:
-    """Open the editor on the answer cell of `row` (0-based) with the keyboard, type, commit."""
+def grid_cell(page, row: int, column: str) -> None:
+    """Put the keyboard focus on the results grid's cell at `row` (0-based, of the rows shown) and `column`."""
     grid = page.get_by_test_id("stDataFrame").first  # the results; per-row details follow it
-    expect(grid.get_by_role("columnheader", include_hidden=True).filter(has_text=OUT)).to_have_count(1)
+    expect(grid.get_by_role("columnheader", include_hidden=True).filter(has_text=column)).to_have_count(1)
     headers = [h.inner_text() for h in grid.get_by_role("columnheader", include_hidden=True).all()]
-    column = next(i for i, h in enumerate(headers) if OUT in h)
+    index = next(i for i, h in enumerate(headers) if column in h)
     grid.scroll_into_view_if_needed()  # the quote and metrics above push it below the fold
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
-    for _ in range(column):
+    for _ in range(index):
         page.keyboard.press("ArrowRight")
+
+
+def edit_output_cell(page, row: int, text: str) -> None:
+    """Open the editor on the answer cell of `row` (0-based) with the keyboard, type, commit."""
+    grid_cell(page, row, OUT)
     page.keyboard.press("Enter")
     editor = page.get_by_test_id("portal").locator("textarea")
     editor.fill(text)
@@ -116,6 +121,36 @@ def test_cp949_upload_prompt_run_edit_download(page, server):
     assert {b["model"] for b in bodies} == {"gpt-4.1-mini"}, "the model typed on another page is kept"
     assert sorted(b["messages"][-1]["content"] for b in bodies) == sorted(f"<data>{t}</data>" for t in texts)
     assert {r.auth_key for r in server.requests} == {"sk-browser-test"}
+
+
+def test_edits_and_ticks_redraw_the_results_and_a_ticked_row_is_sent_again(page, server):
+    texts = upload_sample(page)["발화"].tolist()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="행별 처리").click()
+    expect(page.get_by_role("heading", name="행별 처리")).to_be_visible()
+    learn = page.get_by_text("내 수정에서 배우기", exact=True)  # off: no count, which only a full redraw would update
+    expect(learn).to_be_visible()
+    settled(page)
+    page.get_by_role("button", name=f"전체 {len(texts)}행 실행").click()
+    expect(page.get_by_text(f"{len(texts)}행 처리를 마쳤습니다. 검토 필요: 0행.", exact=True)).to_be_visible()
+    settled(page)
+
+    grid_cell(page, 2, "선택")  # first: editing an answer scrolls the grid away from the tick column
+    page.keyboard.press(" ")
+    again = page.get_by_role("button", name="선택한 1행 다시 실행")
+    expect(again).to_be_enabled()
+    settled(page)
+    edit_output_cell(page, 0, EDIT)
+    expect(page.get_by_text(re.compile(r"손으로 고친 셀: 1개"))).to_be_visible()
+    settled(page)
+    expect(learn).to_be_visible()
+    expect(again).to_be_enabled()  # the tick outlived the edit's redraw
+
+    server.reset()
+    again.click()  # inside the results part: the whole page must follow the run it starts
+    expect(page.get_by_text("1행 처리를 마쳤습니다. 검토 필요: 0행.", exact=True)).to_be_visible()
+    (body,) = server.chat_requests()
+    assert body["messages"][-1]["content"] == f"<data>{texts[2]}</data>"
+    expect(page.get_by_text(re.compile(r"손으로 고친 셀: 1개"))).to_be_visible()  # the edit of row 1 is kept
 
 
 def test_a_long_run_fills_in_live_and_stop_keeps_what_finished(page, server):

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from core.rows.plan import row_plan
-from core.rows.results import RowResult
+from core.rows.results import RowResult, failed_rows, unanswered_rows
 from core.rows.service import RunSetup, execute_sync, rows_to_rerun
 from core.settings import ModelSettings
-from core.store import Store, request_key
+from core.store import Store, request_key, request_keys
 from testserver.server import FakeOpenAI
 
 DF = pd.DataFrame({"화자": ["김", "이", "박"], "발화": ["하나", "[[500]] 둘", "셋"]})
@@ -47,6 +47,49 @@ def test_request_key_depends_on_model_messages_and_params_only():
     )
 
 
+SYSTEM = {"role": "system", "content": '정리하세요. "따옴표"와 줄바꿈\n도 그대로'}
+PAIR = [{"role": "user", "content": "음 예시"}, {"role": "assistant", "content": "예시"}]
+
+
+@pytest.mark.parametrize(
+    "model, conversations, params",
+    [
+        ("gpt-4o-mini", [[SYSTEM, {"role": "user", "content": f"<data>{i}번째</data>"}] for i in range(3)], {"t": 0.2}),
+        ("m", [[{"role": "user", "content": "x"}], [{"role": "user", "content": "x"}]], {}),
+        ("m", [[SYSTEM, *PAIR, {"role": "user", "content": "y"}], [SYSTEM, {"role": "user", "content": "y"}]], {}),
+        ("m", [[{"role": "user", "content": "é 😀 \\ \u2028"}]], {"nested": {"z": [1, 2], "a": "한글"}, "b": None}),
+        ("m", [[{"role": "user", "content": "x", "name": "김"}], [{"content": "x", "role": "user"}]], {"k": 1}),
+        ("m", [[{"role": "user", "content": [{"type": "text", "text": "parts"}]}]], {}),
+        ("m", [], {}),
+    ],
+)
+def test_request_keys_are_request_key_for_each_conversation(model, conversations, params):
+    assert request_keys(model, conversations, params) == [request_key(model, m, params) for m in conversations]
+
+
+@pytest.mark.parametrize(
+    "statuses, rows, failed, unanswered",
+    [
+        ({}, 3, [0, 1, 2], [0, 1, 2]),
+        ({0: "ok", 1: "skipped", 2: "ok"}, 3, [], []),
+        ({0: "ok", 1: "failed", 2: "review"}, 4, [1, 2, 3], [3]),
+        ({0: "cancelled", 1: "pending", 2: "ok"}, 3, [0, 1], [0, 1]),
+        ({5: "ok"}, 2, [0, 1], [0, 1]),  # a result past the table's end changes nothing
+    ],
+)
+def test_rows_to_ask_again_from_results(statuses, rows, failed, unanswered):
+    results = [RowResult(row, "", status) for row, status in statuses.items()]
+    assert failed_rows(results, rows) == failed
+    assert unanswered_rows(results, rows) == unanswered
+
+
+def test_a_row_without_an_answer_is_not_changed_but_failed(store, server):
+    outcome = execute_sync(job(server), store=store)  # row 2 fails: "[[500]] 둘"
+    assert rows_to_rerun(store, outcome.run_id, job(server), "changed") == []
+    assert rows_to_rerun(store, outcome.run_id, job(server), "failed") == [1]
+    assert rows_to_rerun(store, outcome.run_id, job(server, "새 {발화}"), "changed") == [0, 2]
+
+
 def test_answers_are_stored_and_reused(store):
     store.save_answer("k", "답", 3, 4)
     assert store.answer("k") == ("답", 3, 4) and store.answer("other") is None
@@ -79,8 +122,8 @@ def test_edits_survive_a_rerun_unless_asked(store, server):
     outcome = execute_sync(job(server), store=store)
     store.save_edit(outcome.run_id, 0, "손으로 고친 답")
     assert store.edited_rows(outcome.run_id) == {0}
-    assert rows_to_rerun(store, outcome.run_id, job(server, "새 {발화}"), "changed") == [1, 2]
-    assert rows_to_rerun(store, outcome.run_id, job(server, "새 {발화}"), "changed", keep_edits=False) == [0, 1, 2]
+    assert rows_to_rerun(store, outcome.run_id, job(server, "새 {발화}"), "changed") == [2]  # row 1 failed: no answer
+    assert rows_to_rerun(store, outcome.run_id, job(server, "새 {발화}"), "changed", keep_edits=False) == [0, 2]
     execute_sync(job(server, "새 {발화}"), store=store, run_id=outcome.run_id, only=[2])
     results = store.results(outcome.run_id)
     assert results[0].output == "손으로 고친 답" and results[2].output == "ECHO: 새 셋"

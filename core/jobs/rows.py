@@ -13,13 +13,12 @@ from core.engines.layers import Layer, build_engine
 from core.engines.protocol import Completion, Engine, Message
 from core.errors import EngineError
 from core.jobs.base import ThreadJob
-from core.rows.results import RowResult
+from core.rows.results import RowResult, unanswered_rows
 from core.rows.service import RunSetup, execute, open_run
 from core.store import LOCAL, RunInfo, Store
 
 STOPPED = "stopped before it was answered"
 NOT_RUN = "not run: the job failed"
-FINAL = ("ok", "review", "failed", "skipped")
 GRACE = 3.0  # seconds a stopped run waits for the answers already in flight before abandoning them
 WATCHED = ("failed", "cancelled")  # statuses whose failure kind (auth, budget, ...) the UI explains
 
@@ -204,8 +203,7 @@ class RowJob(ThreadJob):
 
 def unanswered(store: Store, run_id: int, rows: int) -> list[int]:
     """Rows of a run with no final result yet: never sent, stopped, or held back by the budget."""
-    done = {r.row for r in store.results(run_id) if r.status in FINAL}
-    return [i for i in range(rows) if i not in done]
+    return unanswered_rows(store.results(run_id), rows)
 
 
 def interrupted(store: Store, limit: int = 20, owner: str = LOCAL) -> list[RunInfo]:

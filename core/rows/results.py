@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 STATUSES = ("ok", "review", "failed", "skipped", "cancelled", "pending")
+FINAL = ("ok", "review", "failed", "skipped")  # a row with one of these was answered (or could not be): not resumed
 
 
 @dataclass
@@ -62,6 +63,18 @@ def run_stats(results: Iterable[RowResult]) -> RunStats:
         latency_p50=_percentile(sent, 0.50),
         latency_p95=_percentile(sent, 0.95),
     )
+
+
+def unanswered_rows(results: Iterable[RowResult], rows: int) -> list[int]:
+    """Rows of `rows` with no final result: never sent, stopped, or held back by the budget."""
+    done = {r.row for r in results if r.status in FINAL}
+    return [i for i in range(rows) if i not in done]
+
+
+def failed_rows(results: Iterable[RowResult], rows: int) -> list[int]:
+    """Rows of `rows` worth asking again: failed, to review, or never answered."""
+    done = {r.row for r in results if r.status in ("ok", "skipped")}
+    return [i for i in range(rows) if i not in done]
 
 
 def unique_name(name: str, taken: Iterable[str]) -> str:

@@ -14,10 +14,10 @@ from core.engines.layers import RunOptions, answer_params, build_engine
 from core.engines.pricing import load_prices
 from core.engines.protocol import Engine
 from core.rows.plan import RowPlan
-from core.rows.results import RowResult, run_stats
+from core.rows.results import RowResult, failed_rows, run_stats
 from core.rows.runner import OnResult, check_plan, run_rows, table_rows
 from core.settings import ModelSettings
-from core.store import LOCAL, Store, request_key
+from core.store import LOCAL, Store, request_keys
 
 
 @dataclass
@@ -46,7 +46,7 @@ class RunOutcome:
 def row_keys(setup: RunSetup, engine: str, rows: Sequence[dict]) -> list[str]:
     """Each row's request key, as if sent alone (to spot rows whose prompt changed since their answer)."""
     params = answer_params(setup.settings, engine, setup.options)
-    return [request_key(setup.settings.model, setup.plan.template.messages(r), params) for r in rows]
+    return request_keys(setup.settings.model, map(setup.plan.template.messages, rows), params)
 
 
 def _start(store: Store, setup: RunSetup, engine: str) -> int:
@@ -142,11 +142,12 @@ def rows_to_rerun(store: Store, run_id: int, setup: RunSetup, which: str, keep_e
     """Row numbers to send again: 'failed' (failed, review or never sent) or 'changed' (prompt changed)."""
     done = {r.row: r for r in store.results(run_id)}
     if which == "failed":
-        picked = [i for i in range(len(setup.df)) if i not in done or done[i].status not in ("ok", "skipped")]
+        picked = failed_rows(done.values(), len(setup.df))
     else:
         name, _ = choose_engine(setup.settings, setup.engine)
         old = store.row_keys(run_id)
         new = row_keys(setup, name, table_rows(setup.df, setup.plan.text_column))
-        picked = [i for i, key in enumerate(new) if old.get(i) != key and done.get(i, RowResult(i)).status != "skipped"]
+        # Rows without an answer are the failed and unanswered ones' business, not this one's.
+        picked = [i for i, key in enumerate(new) if i in old and old[i] != key and done[i].status != "skipped"]
     edited = store.edited_rows(run_id) if keep_edits else set()
     return [i for i in picked if i not in edited]

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Mapping
 import pandas as pd
 
 from core.engines.pricing import load_prices
-from core.jobs.rows import RowJob, RowProgress, RowSnapshot, unanswered
+from core.jobs.rows import RowJob, RowProgress, RowSnapshot
 from core.loaders import Table
 from core.rows.plan import RowPlan
-from core.rows.results import RowResult, run_stats
+from core.rows.results import RowResult, failed_rows, run_stats, unanswered_rows
 from core.rows.service import RunSetup, rows_to_rerun
 from ui import prompts, settings
 from ui import state as S
@@ -69,7 +69,13 @@ def new_run(plan: RowPlan, setup: RunSetup, row_job: RowJob) -> RowRun:
         labels=tuple(plan.labels),
         model=setup.settings.model,
         engine=row_job.engine_name,
+        asked_with={asked_with(setup)},
     )
+
+
+def asked_with(setup: RunSetup) -> tuple:
+    """What decides the rows' request keys (a little more: a change that does not matter costs a recount)."""
+    return (hash(setup.plan), setup.settings, setup.options, setup.engine, S.upload().id)
 
 
 def clear() -> None:
@@ -96,6 +102,8 @@ def start(only: list[int] | None = None, reuse_answers: bool = True) -> None:
         clear()
         run = new_run(plan, setup, row_job)
         S.put(S.ROW_RUN, run)
+    elif run.asked_with is not None:
+        run.asked_with.add(asked_with(setup))
     run.seen, run.recent = 0, []
     S.put(S.RESULTS_WINDOW, None)  # its pending edits are absorbed above; the re-run may replace some of them
     S.put(S.ROW_JOB, row_job.start())
@@ -251,11 +259,15 @@ def rows_for(which: str) -> list[int]:
     edited = set(S.get(S.EDITS)) if keep else set()
     if which == "selected":
         return [i for i in sorted(S.get(S.SELECTED)) if i not in edited]
+    n = len(table.df)
+    if which in ("failed", "unanswered"):  # the results in session are the store's (folded in as saved)
+        pick = failed_rows if which == "failed" else unanswered_rows
+        rows = S.memo(f"rerun.{which}", (run.run_id, run.version, n), lambda: pick(run.results.values(), n))
+        return [i for i in rows if i not in edited]
     setup = run_setup(prompts.plan(table.df, S.get(S.TEXT_COL)), table)
+    if run.asked_with == {asked_with(setup)}:
+        return []  # every answer was asked with this very setup: none changed (no need to recount 50,000 keys)
     # Not keyed by the edits: an edit must not ask the store again; edited rows are left out afterwards.
-    key = (which, run.run_id, run.version, hash(setup.plan), setup.settings, setup.options, setup.engine, S.upload().id)
-    if which == "unanswered":
-        rows = S.memo("rerun.unanswered", key, lambda: unanswered(store(), run.run_id, len(table.df)))
-    else:
-        rows = S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, setup, which, False))
+    key = (which, run.run_id, run.version, *asked_with(setup))
+    rows = S.memo(f"rerun.{which}", key, lambda: rows_to_rerun(store(), run.run_id, setup, which, False))
     return [i for i in rows if i not in edited]

@@ -78,7 +78,7 @@ def preview(plan: RowPlan, table: Table) -> None:
     """A dry run: the exact messages the first rows would send."""
     from ui.workbench import examples  # the switch sits by the preview that shows the examples it adds
 
-    examples.toggle("rows")
+    examples.toggle("rows", always_count=False)
     with st.expander(t("rows.preview", n=min(PREVIEW_ROWS, len(table.df)))):
         for i, row in enumerate(table_rows(table.df.head(PREVIEW_ROWS), plan.text_column)):
             st.markdown(f"**{t('rows.preview_row', n=i + 1)}**")

@@ -37,6 +37,7 @@ class RowRun:
     version: int = 0  # bumped whenever results are folded in: derived values are kept per version
     seen: int = 0  # results of the current job folded in so far (RowJob.since)
     recent: list[int] = field(default_factory=list)  # rows folded in last, newest last (the live table)
+    asked_with: set[tuple] | None = None  # each setup its jobs ran with, all started here (None: reopened)
 
 
 @dataclass(frozen=True)

@@ -58,13 +58,16 @@ def _set(value: bool) -> None:
     wb().learn = bool(value)
 
 
-def toggle(where: str) -> None:
-    """The "learn from my corrections" switch, with how many corrections there are."""
-    count = len(corrections())
+def toggle(where: str, always_count: bool = True) -> None:
+    """The "learn from my corrections" switch, with how many corrections there are.
+
+    `always_count=False` where edits redraw only the results (the Rows page): the count shows while the switch is on,
+    when each edit redraws the whole page anyway, and would lag behind the edits while it is off.
+    """
     key = f"w.wb.learn.{where}"
     S.set_widget(key, wb().learn)
     st.toggle(
-        t("wb.learn", n=count),
+        t("wb.learn", n=len(corrections())) if always_count or wb().learn else t("wb.learn_plain"),
         key=key,
         on_change=lambda: _set(S.widget_state(key)),
         help=t("wb.learn_help"),
