@@ -130,6 +130,11 @@ def test_edits_and_ticks_redraw_the_results_and_a_ticked_row_is_sent_again(page,
     learn = page.get_by_text("내 수정에서 배우기", exact=True)  # off: no count, which only a full redraw would update
     expect(learn).to_be_visible()
     settled(page)
+    prompt = page.get_by_test_id("stSidebar").locator("textarea")
+    prompt.fill("고치고 고르는 시험의 프롬프트")  # its own answers: the store is shared with the other tests here
+    prompt.press("Control+Enter")
+    expect(page.get_by_test_id("stSidebar").get_by_text("✏️ 수정됨", exact=True)).to_be_visible()
+    settled(page)
     page.get_by_role("button", name=f"전체 {len(texts)}행 실행").click()
     expect(page.get_by_text(f"{len(texts)}행 처리를 마쳤습니다. 검토 필요: 0행.", exact=True)).to_be_visible()
     settled(page)
