@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.engines import pacing
 from core.engines.layers import BudgetedEngine, PacedEngine, RunOptions, build_engine
 from core.engines.pacing import REQUEST_HEADROOM, Pacer, parse_duration
 from core.engines.protocol import Completion
@@ -75,6 +76,28 @@ def test_starts_the_loop_let_out_late_do_not_crowd_a_window():
     assert len(left) == 45
     assert left[6] - left[2] < 0.05  # the stall did bunch them
     assert min(b - a for a, b in zip(left, left[20:])) >= 1.0  # never 21 starts in a second, as the server counts
+
+
+@pytest.mark.parametrize("rpm", [30, 90, 600, 3000])
+def test_the_window_keeps_a_second_within_the_limit_and_never_holds_the_pace_below_it(rpm, monkeypatch):
+    clock = Clock()
+
+    async def sleep(seconds: float) -> None:  # a simulated clock: waiting moves it on
+        clock.now += max(0.0, seconds)
+
+    monkeypatch.setattr(pacing.asyncio, "sleep", sleep)
+    pacer = Pacer(rpm=rpm, clock=clock)
+    starts: list[float] = []
+
+    async def go() -> None:
+        for _ in range(40):
+            await pacer.acquire()
+            starts.append(clock.now)
+
+    asyncio.run(go())
+    cap = -(-rpm // 60)  # what the server admits in any second
+    assert all(b - a >= 1.0 for a, b in zip(starts, starts[cap:]))
+    assert (len(starts) - 1) / (starts[-1] - starts[0]) >= 0.95 * rpm / 60
 
 
 def test_token_limit_allows_one_second_of_burst_then_paces():

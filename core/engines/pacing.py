@@ -82,7 +82,7 @@ class Pacer:
     ) -> None:
         self.clock = clock
         self._requests = _Schedule(rpm / 60 * REQUEST_HEADROOM) if rpm else None
-        self._window = _Window(max(1, math.floor(rpm / 60))) if rpm else None
+        self._window = _Window(max(1, math.ceil(rpm / 60))) if rpm else None  # as the server counts a second
         self._tokens = _Schedule(tpm / 60 * TOKEN_HEADROOM, TOKEN_BURST_SECONDS) if tpm else None
         self.pause_until, self.throttled = 0.0, 0
         self._epoch = 0  # bumped by each 429: starts reserved before it are given out again
