@@ -61,3 +61,12 @@ def test_batch_without_a_key_or_endpoint_says_so_and_submits_nothing(server, mon
     at.button(key="b.batch_submit").click().run()
     no_crash(at)
     assert at.error and server.batches.batches == {}
+
+
+def test_a_budget_in_the_sidebar_is_said_not_to_hold_a_batch(server):
+    at = connect(loaded(), server.base_url)
+    at.radio(key="w.run_mode").set_value("batch").run()
+    assert not any("예산" in w for w in texts(at.warning))
+    at.number_input(key="w.budget").set_value(0.5).run()
+    no_crash(at)
+    assert any("예산 $0.5" in w and "배치에는 걸리지 않습니다" in w for w in texts(at.warning)), texts(at.warning)

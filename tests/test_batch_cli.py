@@ -155,6 +155,9 @@ def test_batch_needs_an_endpoint_and_a_store(server, tmp_path):
     assert res.returncode == 2 and "run store" in res.stderr
     res = cli("run", src, "--template", "{발화}", "--batch", "--out", tmp_path / "o.csv")
     assert res.returncode == 2 and "offline" in res.stderr and batch_posts(server) == []
+    res = core("run", src, "--template", "{발화}", "--batch", "--budget", "1", "--store", tmp_path / "s.sqlite3",
+               "--out", tmp_path / "o.csv", server=server)  # fmt: skip
+    assert res.returncode == 2 and "--budget cannot hold a batch" in res.stderr and batch_posts(server) == []
 
 
 def vllm_run_batch(requests: Path, results: Path) -> None:
@@ -190,3 +193,35 @@ def test_export_for_vllm_and_import_its_results(server, tmp_path):
     assert (read(tmp_path / "l.csv")[column][ok] == got[column][ok]).all() and got[column][ok].str.startswith(
         "ECHO"
     ).all()
+
+
+def test_few_shot_examples_go_with_a_batch_run_and_its_answers_keep_them_apart(server, tmp_path):
+    src, store = rows_file(tmp_path, 6), tmp_path / "s.sqlite3"
+    examples = tmp_path / "고친.csv"
+    examples.write_text("발화,output\n음 그러니까 안건은,안건\n", encoding="utf-8")
+    prompt = ["--template", "<data>{발화}</data>", "--store", store]
+    server.batches.auto = False
+    sub = core("run", src, *prompt, "--examples", examples, "--batch", "--no-wait", server=server)
+    assert sub.returncode == 0, sub.stderr
+    run_id = sub.stdout.split()[1]
+    plain = core("run", src, *prompt, "--batch", "--no-wait", server=server)
+    assert plain.returncode == 0 and plain.stdout.split()[1] != run_id  # not the same run: its prompts differ
+    sent = [
+        line["body"]["messages"]
+        for batch in server.batches.batches.values()
+        for line in map(json.loads, server.batches.data[batch["input_file_id"]].decode("utf-8").splitlines())
+        if line["custom_id"].startswith(f"run{run_id}-")
+    ]
+    assert len(sent) == 6 and all(m[:2] == [{"role": "user", "content": "<data>음 그러니까 안건은</data>"},
+                                            {"role": "assistant", "content": "안건"}] for m in sent)  # fmt: skip
+    server.batches.auto = True
+    done = core("batch", "collect", run_id, "--out", tmp_path / "b.csv", "--poll", "0.05", "--store", store,
+                server=server)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    server.reset()
+    live = core("run", src, *prompt, "--out", tmp_path / "live.csv", server=server)
+    assert live.returncode == 0, live.stderr
+    assert len(server.chat_requests()) == 6  # answers made with examples are never served to a run without them
+    server.reset()
+    again = core("run", src, *prompt, "--examples", examples, "--out", tmp_path / "again.csv", server=server)
+    assert again.returncode == 0 and server.chat_requests() == []  # ... and are served to the same prompt, live

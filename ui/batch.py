@@ -67,6 +67,9 @@ def quote_line() -> None:
     if held is not None:
         q = held[1][0]
         st.caption(t("batch.quote", batch=money(q.batch_cost), live=money(q.cost), requests=f"{q.requests:,}"))
+    budget = settings.run_options().budget
+    if budget:  # a batch cannot stop at a spend: say so rather than let the sidebar's budget look in force
+        st.warning(t("batch.no_budget", budget=money(budget)), icon="⚠️")
 
 
 def submit_button(plan: RowPlan | None, table: Table) -> None:

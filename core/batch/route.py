@@ -70,6 +70,7 @@ def signature(setup: RunSetup) -> str:
         plan.template.system,
         plan.template.user,
         [[e.user, e.assistant] for e in plan.template.examples],
+        plan.template.shots.params() if plan.template.shots is not None else None,
         list(plan.labels),
         plan.text_column,
         setup.plan.output_column,

@@ -140,6 +140,11 @@ def setup_for_run(
         text_column=info.text_column or None,
         output_column=info.output_column,
     )
+    if info.params.get("examples"):  # the few-shot pool the run was asked with: its answers' keys include them
+        from core.workbench.examples import shots_from_params
+
+        shots = shots_from_params(info.params["examples"], info.model)
+        plan = replace(plan, template=replace(plan.template, shots=shots))
     settings = replace(
         base or ModelSettings(base_url=base_url),
         model=info.model,

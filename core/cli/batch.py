@@ -52,6 +52,12 @@ def run_batch(args: argparse.Namespace, setup: RunSetup, store: Store | None, fm
     """`run … --batch`: pick up or start the run, submit what has no answer, wait (unless --no-wait), write --out."""
     if store is None:
         raise ConfigError("--batch keeps its batches in the run store: drop --no-store", code="config.batch")
+    if setup.options.budget is not None:
+        raise ConfigError(
+            "--budget cannot hold a batch: the Batch API answers every request it is given. The quote above says "
+            "what the batch costs; drop --budget, or run live to stop at a spend.",
+            code="config.batch_budget",
+        )
     run_id, picked_up = begin(setup, store)
     run = BatchRun(setup, store, run_id, transport_for(setup.settings))
     try:

@@ -93,6 +93,17 @@ class ExamplePicker:
         }
 
 
+def shots_from_params(params: dict, model: str) -> ExamplePicker:
+    """The picker a run recorded with `ExamplePicker.params()`, as it was."""
+    pool = tuple(Example(str(user), str(answer)) for user, answer in params.get("pool", []))
+    return ExamplePicker(
+        pool,
+        limit=int(params.get("max_examples", MAX_EXAMPLES)),
+        budget=int(params.get("budget_tokens", EXAMPLE_TOKENS)),
+        model=model,
+    )
+
+
 def examples_from_rows(
     rows: Sequence[Mapping[str, object]], answers: Sequence[str], template: Template
 ) -> tuple[Example, ...]:
