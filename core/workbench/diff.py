@@ -53,12 +53,6 @@ def _merged(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def changed_share(a: str, b: str) -> float:
-    """How much differs, 0 (same) to 1 (nothing in common), at the level `unit` picks."""
-    level = unit(a, b)
-    return 1.0 - difflib.SequenceMatcher(None, tokens(a, level), tokens(b, level), autojunk=False).ratio()
-
-
 def highlight(pieces: list[Piece], mark: str) -> str:
     """HTML of one side with the changed pieces wrapped in `mark` ('del' or 'ins'); everything else escaped."""
     return "".join(f"<{mark}>{html.escape(p.text)}</{mark}>" if p.changed else html.escape(p.text) for p in pieces)
