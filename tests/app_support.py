@@ -80,6 +80,14 @@ def wait_for_run(at: AppTest, timeout: float = 30.0) -> AppTest:
     return at.run()
 
 
+def wait_for_trial(at: AppTest, timeout: float = 30.0) -> AppTest:
+    """Wait for the Workbench's try or comparison to finish, then rerun so the page shows it."""
+    job = at.session_state["workbench"].job
+    if job is not None:
+        assert job.wait(timeout), "the comparison did not finish in time"
+    return at.run()
+
+
 def minutes_text(at: AppTest) -> str:
     """The minutes' text the session holds now, as written then edited ("" when there are none)."""
     made = at.session_state["minutes"]

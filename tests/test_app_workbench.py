@@ -4,7 +4,7 @@ variant, learn from corrections (in the preview and on the wire), the review que
 import pytest
 
 from core.workbench.sampling import sample_rows
-from tests.app_support import TEXT, UTTERANCES, connect, edit_cell, loaded, no_crash, wait_for_run
+from tests.app_support import TEXT, UTTERANCES, connect, edit_cell, loaded, no_crash, wait_for_run, wait_for_trial
 from testserver.server import FakeOpenAI
 
 WB = "pages/workbench.py"
@@ -77,7 +77,7 @@ def test_rename_and_delete(at):
 def test_try_on_the_first_rows_with_its_quote(at, server):
     at.number_input(key="w.wb.n").set_value(2).run()
     assert at.caption[1].value.startswith("표본: 2행 · 요청 2건")
-    at.button(key="b.wb.try").click().run()
+    wait_for_trial(at.button(key="b.wb.try").click().run())
     no_crash(at)
     sent = [b["messages"][-1]["content"] for b in server.chat_requests()]
     assert sorted(sent) == sorted(f"<data>{t}</data>" for t in UTTERANCES[TEXT][:2])
@@ -89,13 +89,13 @@ def test_seeded_random_and_ticked_samples(at, server):
     at.radio(key="w.wb.how").set_value("random").run()
     at.number_input(key="w.wb.seed").set_value(3).run()
     at.number_input(key="w.wb.n").set_value(2).run()
-    at.button(key="b.wb.try").click().run()
+    wait_for_trial(at.button(key="b.wb.try").click().run())
     want = {f"<data>{UTTERANCES[TEXT][i]}</data>" for i in sample_rows(4, 2, how="random", seed=3)}
     assert {b["messages"][-1]["content"] for b in server.chat_requests()} == want
     server.reset()
     at.session_state["selected"] = {3}
     at.radio(key="w.wb.how").set_value("given").run()
-    at.button(key="b.wb.try").click().run()
+    wait_for_trial(at.button(key="b.wb.try").click().run())
     assert [b["messages"][-1]["content"] for b in server.chat_requests()] == [f"<data>{UTTERANCES[TEXT][3]}</data>"]
 
 
@@ -103,7 +103,7 @@ def test_compare_with_the_saved_version_pick_tally_and_use(at, server):
     save(at, "기본")
     at.sidebar.text_area[0].input("새로운 지침입니다").run()
     at.number_input(key="w.wb.n").set_value(3).run()
-    at.button(key="b.wb.compare").click().run()
+    wait_for_trial(at.button(key="b.wb.compare").click().run())
     no_crash(at)
     systems = sorted(b["messages"][0]["content"].split()[0] for b in server.chat_requests())
     assert systems.count("새로운") == 3 and len(systems) == 6
@@ -122,7 +122,7 @@ def test_compare_another_model_and_temperature(at, server):
     at.text_input(key="w.wb.b_model").input("gpt-4.1-mini").run()
     at.number_input(key="w.wb.b_temp").set_value(0.9).run()
     at.number_input(key="w.wb.n").set_value(1).run()
-    at.button(key="b.wb.compare").click().run()
+    wait_for_trial(at.button(key="b.wb.compare").click().run())
     got = sorted((b["model"], b["temperature"]) for b in server.chat_requests())
     assert got == [("gpt-4.1-mini", 0.9), ("gpt-4o-mini", 0.2)]
 
@@ -142,7 +142,7 @@ def test_learn_from_corrections_shows_examples_in_the_preview_and_sends_them(at,
     at.radio(key="w.wb.how").set_value("random").run()
     at.number_input(key="w.wb.n").set_value(1).run()
     at.number_input(key="w.wb.seed").set_value(1).run()
-    at.button(key="b.wb.try").click().run()
+    wait_for_trial(at.button(key="b.wb.try").click().run())
     (body,) = server.chat_requests()
     pairs = [(m["role"], m["content"]) for m in body["messages"]]
     assert ("assistant", "제가 말씀드린 건 일정이 늦어진다는 거죠.") in pairs
@@ -205,3 +205,24 @@ def test_history_links_to_the_comparison_of_runs(at, server):
     no_crash(at)
     links = [e for e in at.get("page_link") if "이전 실행(1개)" in e.proto.label]
     assert len(links) == 1 and links[0].proto.page.endswith("workbench")
+
+
+def test_a_try_runs_in_the_background_and_stop_leaves_no_comparison(at, server):
+    at.sidebar.number_input(key="w.concurrency").set_value(1).run()
+    at.number_input(key="w.wb.n").set_value(3).run()
+    server.latency = 10.0  # the first answer is still on its way when Stop is clicked
+    try:
+        at.button(key="b.wb.try").click().run()
+        no_crash(at)
+        assert at.button(key="b.wb.try").disabled and at.button(key="b.wb.compare").disabled  # one at a time
+        at.button(key="b.wb.stop").click().run()
+        wait_for_trial(at)
+    finally:
+        server.latency = 0.0
+    no_crash(at)
+    assert any("중지했습니다" in i.value for i in at.info)
+    assert at.session_state["workbench"].trial is None and at.session_state["workbench"].job is None
+    assert len(server.chat_requests()) <= 1  # at most the one in flight (concurrency 1); the others never sent
+    assert not at.button(key="b.wb.try").disabled
+    wait_for_trial(at.button(key="b.wb.try").click().run())
+    assert at.session_state["workbench"].trial is not None  # and a new try works

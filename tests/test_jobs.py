@@ -233,3 +233,20 @@ def test_a_setting_the_engine_cannot_meet_is_refused_before_anything_starts(tmp_
         RowJob(job, store=tmp_path / "s.sqlite3")
     assert refused.value.code == "config.needs_model"
     assert Store(tmp_path / "s.sqlite3").runs() == []
+
+
+def test_a_comparison_in_the_background_reports_progress_and_its_result(tmp_path):
+    from core.jobs.compare import CompareJob, CompareProgress
+    from core.workbench.compare import Base, Variant
+
+    df = pd.DataFrame({"text": ["음 첫째", "어 둘째", "셋째"]})
+    job = CompareJob(
+        df, "t.csv", Base(task="clean", text_column="text"), [Variant("A")], [0, 2], engine="offline",
+        store=tmp_path / "s.sqlite3",
+    )  # fmt: skip
+    assert job.progress() == CompareProgress(0, 2, True)  # not started: nothing answered yet
+    job.start()
+    assert job.wait(30)
+    assert job.error is None and job.progress().done == 2 and not job.progress().running
+    assert job.result is not None and job.result.rows == [0, 2]
+    assert [r.row for r in job.result.runs[0].results] == [0, 2]

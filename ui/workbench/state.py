@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from core.jobs.compare import CompareJob
     from core.workbench.compare import Comparison
     from core.workbench.prompts import PromptLibrary
     from core.workbench.review import Review
@@ -37,6 +38,9 @@ class Workbench:
     b_model: str = ""
     b_temperature: float | None = None
     trial: Trial | None = None
+    job: CompareJob | None = None  # a try or comparison under way in the background
+    job_for: tuple[str, str] = ("", "")  # the task and upload id it was started for
+    stopped: bool = False  # the last one was stopped: said once
     corrections: dict[int, str] = field(default_factory=dict)  # row -> label chosen in the review queue
     review: Review | None = None
     review_key: tuple = ()

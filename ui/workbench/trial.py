@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import CoreError
+from core.jobs.compare import CompareJob
 from core.loaders import Table
 from core.rows.quote import quote_rows
 from core.rows.runner import table_rows
-from core.workbench.compare import Base, Variant, compare_sync
+from core.workbench.compare import Base, Variant
 from core.workbench.sampling import sample_rows, sendable
 from ui import prompts, settings
 from ui import state as S
@@ -180,9 +181,11 @@ def quote_line(table: Table, rows: list[int], variants: list[Variant]) -> str:
 
 
 def run(table: Table, rows: list[int], variants: list[Variant]) -> None:
-    """Ask the variants about the sample now (a button callback); answers already in the store cost nothing."""
+    """Start asking the variants about the sample (a button callback); answers already in the store cost nothing."""
+    state = wb()
+    state.stopped = False
     try:
-        done = compare_sync(
+        job = CompareJob(
             table.df,
             S.upload().name,
             base(table),
@@ -190,13 +193,47 @@ def run(table: Table, rows: list[int], variants: list[Variant]) -> None:
             rows,
             options=settings.run_options(),
             engine=settings.requested_engine(),
-            store=store(),
+            store=store().path,
         )
     except Exception as exc:
-        wb().error = exc
+        state.error = exc
         return
-    output = done.runs[0].plan.output_column
-    wb().trial = Trial(S.get(S.TASK), S.upload().id, done, output)
+    state.job, state.job_for = job.start(), (S.get(S.TASK), S.upload().id)
+
+
+def stop() -> None:
+    """Stop the try or comparison under way (a button callback)."""
+    if wb().job is not None:
+        wb().job.cancel()
+
+
+def _fold() -> None:
+    """A finished job's comparison (or its error, or that it was stopped) into the Workbench state."""
+    state = wb()
+    job = state.job
+    if job is None or job.running:
+        return
+    state.job = None
+    if job.error is not None:
+        state.error = job.error
+    elif job.result is None:
+        state.stopped = True
+    else:
+        task, upload_id = state.job_for
+        state.trial = Trial(task, upload_id, job.result, job.result.runs[0].plan.output_column)
+
+
+@st.fragment(run_every=0.5)
+def following() -> None:
+    """Progress and Stop while the variants are asked; the whole page shows the answers when they are in."""
+    job = wb().job
+    if job is None or not job.running:
+        _fold()
+        st.rerun()
+    progress = job.progress()
+    fraction = progress.done / progress.total if progress.total else 0.0
+    st.progress(fraction, text=t("wb.asking", done=progress.done, total=progress.total))
+    st.button(t("rows.stop"), icon="⏹️", key="b.wb.stop", on_click=stop, disabled=job.stopped)
 
 
 def panel(table: Table) -> None:
@@ -210,12 +247,14 @@ def panel(table: Table) -> None:
     except CoreError as exc:
         show(exc)
         return
+    _fold()
+    busy = wb().job is not None
     left, right = st.columns(2)
     left.button(
         t("wb.try", n=len(rows)),
         key="b.wb.try",
         icon="🧪",
-        disabled=not rows,
+        disabled=not rows or busy,
         on_click=run,
         args=(table, rows, [a]),
         width="stretch",
@@ -225,11 +264,16 @@ def panel(table: Table) -> None:
         key="b.wb.compare",
         icon="⚖️",
         type="primary",
-        disabled=not rows,
+        disabled=not rows or busy,
         on_click=run,
         args=(table, rows, [a, b]),
         width="stretch",
     )
+    if busy:
+        following()
+    if wb().stopped:
+        st.info(t("wb.stopped"))
+        wb().stopped = False
     problem = take_error()
     if problem is not None:
         show(problem)
