@@ -69,3 +69,15 @@ def test_a_blank_row_inside_a_sheet_keeps_its_place_and_is_skipped_when_run(tmp_
     df = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert len(df) == 26 and df.iloc[12]["status"] == "skipped" and df.iloc[13]["Q"] == "감기 걸린 것 같아"
     assert (df["status"] == "ok").sum() == 25
+
+
+def test_compare_renames_speakers_like_run(tmp_path):
+    out = tmp_path / "compared.csv"
+    done = cli(
+        "compare", REAL / "whisperx_diarized_fr.srt", "--engine", "offline", "--task", "clean",
+        "--system", "A", "--system", "B", "--speakers", "SPEAKER_00=Vendeur", "--out", out,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert "SPEAKER_00 -> Vendeur: 12 utterances" in done.stderr.decode()
+    df = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert "Vendeur" in set(df["speaker"]) and "SPEAKER_00" not in set(df["speaker"])

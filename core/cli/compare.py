@@ -11,7 +11,6 @@ from core.cli import args as flags
 from core.engines.factory import choose_engine
 from core.errors import ConfigError
 from core.exports.tables import to_bytes
-from core.loaders import load_path
 from core.rows.runner import check_plan, table_rows
 from core.settings import ModelSettings
 from core.workbench.compare import Base, Comparison, compare_sync, make_variants
@@ -23,7 +22,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Ask each variant about the same sampled rows once and write the answers side by side."""
     fmt = flags.out_format(args.out)
     args.pack, args.fillers = 1, None  # one row per request, so each answer is one row's; the preset fillers
-    table = load_path(args.input, sheet=args.sheet)
+    table = flags.load_input(args)  # --speakers renamed as for run
     variants = make_variants(
         systems=[flags.text_arg(s) or "" for s in args.system],
         templates=[flags.text_arg(t) or "" for t in args.template],

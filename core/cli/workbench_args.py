@@ -18,8 +18,11 @@ def add_examples_flags(p: argparse.ArgumentParser) -> None:
 def add_compare(sub) -> None:
     """The compare subcommand's flags."""
     p = sub.add_parser("compare", help="compare prompt variants on the same sampled rows")
-    p.add_argument("input", type=Path, help="transcript or table: .txt .csv .tsv .xlsx")
+    p.add_argument("input", type=Path, help="transcript or table: .txt .csv .tsv .xlsx .vtt .srt .json .jsonl")
     p.add_argument("--sheet", help="workbook sheet to read (default: the first)")
+    p.add_argument(
+        "--speakers", help='rename speaker labels: "SPEAKER_00=김민수,SPEAKER_01=이지영", or @FILE (one pair a line)'
+    )
     p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--task", help="a built-in task (see: tasks)")
