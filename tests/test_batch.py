@@ -9,7 +9,7 @@ import pytest
 
 from core.batch.ledger import Ledger
 from core.batch.requests import custom_id, request_lines, rows_of, split_files
-from core.batch.route import BatchRun, begin, submit, transport_for
+from core.batch.route import BatchRun, begin, reconcile, submit, transport_for
 from core.batch.watch import cancel, refresh, results, watch
 from core.engines.layers import RunOptions
 from core.rows.plan import row_plan
@@ -163,3 +163,24 @@ def test_kill_between_create_and_save_adopts_the_batch_from_the_service(server, 
     assert submit(again) == []
     watch(again, poll=0.01)
     assert len(server.batches.submitted) == 6 and {r.status for r in results(again)} == {"ok"}
+
+
+def test_kill_between_upload_and_save_leaves_no_file_on_the_service(server, store, monkeypatch):
+    setup = setup_of(6, server)
+    run = start(setup, store, server)
+    real = Ledger.set_file
+
+    def crash(self, run_id, part, file_id):
+        raise KeyboardInterrupt  # the process dies right after the service took the file
+
+    monkeypatch.setattr(Ledger, "set_file", crash)
+    with pytest.raises(KeyboardInterrupt):
+        submit(run)
+    monkeypatch.setattr(Ledger, "set_file", real)
+    assert len(server.batches.files) == 1 and Ledger(store).parts(run.run_id)[0].input_file is None
+    again = start(setup_of(6, server), store, server)
+    reconcile(again)
+    assert server.batches.files == {} and server.batches.batches == {}  # the orphan found by its name and deleted
+    assert len(submit(again)) == 1
+    watch(again, poll=0.01)
+    assert {r.status for r in results(again)} == {"ok"} and len(server.batches.submitted) == 6

@@ -83,6 +83,11 @@ class BatchService:
             return self._create(rec.body, headers)
         if parts == ["batches"] and method == "GET":
             return self._list(request.query_params)
+        if parts == ["files"] and method == "GET":
+            with self.changed:
+                purpose = request.query_params.get("purpose")
+                data = [f for f in self.files.values() if purpose in (None, f.get("purpose"))]
+            return self._json({"object": "list", "data": data, "has_more": False})
         with self.changed:
             return self._item(parts, method, headers)
 

@@ -97,6 +97,11 @@ def begin(setup: RunSetup, store: Store, *, owner: str = LOCAL, resume: bool = T
     return run_id, False
 
 
+def upload_name(token: str, part: int) -> str:
+    """The name a part's file is uploaded under: found again by it after a kill between upload and save."""
+    return f"transcript-studio-{token}-part{part}.jsonl"
+
+
 def reconcile(run: BatchRun) -> list[Part]:
     """Parts saved without a batch id (killed between create and save): adopt the service's batch, else drop them."""
     ledger, token = run.ledger, run.ledger.token(run.run_id)
@@ -109,8 +114,11 @@ def reconcile(run: BatchRun) -> list[Part]:
         if batch is not None:
             ledger.update(run.run_id, part.part, batch)
             continue
-        if part.input_file:  # uploaded but never made a batch: nothing was submitted
-            run.transport.delete(part.input_file)
+        # Uploaded but never made a batch (nothing was submitted): the file goes, found by name if its id was not saved.
+        for file_id in (
+            [part.input_file] if part.input_file else run.transport.files_named(upload_name(token or "", part.part))
+        ):
+            run.transport.delete(file_id)
         ledger.drop(run.run_id, part.part)
     return loose
 
@@ -160,11 +168,12 @@ def submit(
         lines = request_lines(run.setup, rows, groups, run.run_id)
         for pf in split_files(lines, Path(tmp), batch_size=batch_size, max_bytes=max_bytes):
             number = ledger.plan(run.run_id, pf.rows, pf.requests)
-            file_id = run.transport.upload(str(pf.path))
+            named = pf.path.rename(pf.path.with_name(upload_name(token, number)))
+            file_id = run.transport.upload(str(named))
             ledger.set_file(run.run_id, number, file_id)
             batch = run.transport.create(file_id, {META_RUN: token, META_PART: str(number)})
             ledger.update(run.run_id, number, batch)
-            pf.path.unlink()
+            named.unlink()
             made.append(next(p for p in ledger.parts(run.run_id) if p.part == number))
             if on_part:
                 on_part(made[-1])

@@ -169,6 +169,11 @@ class BatchTransport:
                 found.append(batch.model_dump())
         return found
 
+    def files_named(self, name: str) -> list[str]:
+        """Ids of the uploaded batch files called `name` (for a kill between upload and save)."""
+        page = self._call(self.client.files.list, purpose="batch")
+        return [f.id for f in page if f.filename == name]
+
     def lines(self, file_id: str) -> Iterator[str]:
         """A result file's lines, streamed."""
         try:
