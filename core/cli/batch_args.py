@@ -18,7 +18,7 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-wait", action="store_true", help="submit and return; collect later with: batch collect")
 
 
-def add_batch_command(sub: argparse._SubParsersAction, add_input, add_model) -> None:
+def add_batch_command(sub: argparse._SubParsersAction, add_input, add_prompt, add_model) -> None:
     """The `batch` command and its subcommands."""
     p = sub.add_parser("batch", help="batch runs: list, collect, cancel; files for vllm run-batch")
     bsub = p.add_subparsers(dest="batch_command", required=True, parser_class=type(p))
@@ -36,7 +36,7 @@ def add_batch_command(sub: argparse._SubParsersAction, add_input, add_model) -> 
             q.add_argument("--poll", type=float, help="seconds between status checks")
             q.add_argument("--details", action="store_true", help="add per-row token columns")
     q = bsub.add_parser("export", help="write the requests as JSONL for vllm run-batch")
-    _add_export_flags(q, add_input, add_model)
+    _add_export_flags(q, add_input, add_prompt, add_model)
     q = bsub.add_parser("import", help="read vllm run-batch results into a run")
     q.add_argument("results", type=Path, help="results.jsonl")
     q.add_argument("--run", type=int, required=True, dest="run_id", metavar="RUN_ID")
@@ -49,16 +49,12 @@ def _store_flags(q: argparse.ArgumentParser) -> None:
     q.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or ~/.transcript-studio)")
 
 
-def _add_export_flags(p: argparse.ArgumentParser, add_input: Callable, add_model: Callable) -> None:
+def _add_export_flags(
+    p: argparse.ArgumentParser, add_input: Callable, add_prompt: Callable, add_model: Callable
+) -> None:
     """`batch export` takes the same input, prompt and model flags as `run`."""
     add_input(p)
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--task", help="a built-in task (see: tasks)")
-    what.add_argument("--template", help="user template with {column} placeholders, or @FILE")
-    p.add_argument("--system", help="system prompt, or @FILE (default: the task's)")
-    p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
-    p.add_argument("--output-column", help="name of the answer column")
-    p.add_argument("--labels", help="comma-separated labels for a label task (e.g. emotion)")
+    add_prompt(p)
     p.add_argument("--pack", type=int, default=1, help="rows per request (default 1 = off)")
     p.add_argument("--store", type=Path, help="run store (default: TRANSCRIPT_STUDIO_STORE or ~/.transcript-studio)")
     p.add_argument("--out", type=Path, required=True, help="requests.jsonl")

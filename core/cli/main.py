@@ -46,6 +46,17 @@ def _add_input(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_prompt(p: argparse.ArgumentParser) -> None:
+    """The task or template, the system prompt, the columns and labels (run and batch export alike)."""
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--task", help="a built-in task (see: tasks)")
+    what.add_argument("--template", help="user template with {column} placeholders, or @FILE")
+    p.add_argument("--system", help="system prompt, or @FILE (default: the task's)")
+    p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
+    p.add_argument("--output-column", help="name of the answer column")
+    p.add_argument("--labels", help="comma-separated labels for a label task (e.g. emotion)")
+
+
 def _add_model(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
     g.add_argument("--model", default=DEFAULT.model)
@@ -71,13 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help=".csv or .xlsx (default: CSV on stdout)")
     p = sub.add_parser("run", help="run a task or template over every row")
     _add_input(p)
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--task", help="a built-in task (see: tasks)")
-    what.add_argument("--template", help="user template with {column} placeholders, or @FILE")
-    p.add_argument("--system", help="system prompt, or @FILE (default: the task's)")
-    p.add_argument("--column", help="column read as {text} (default: the one with the longest text)")
-    p.add_argument("--output-column", help="name of the answer column")
-    p.add_argument("--labels", help="comma-separated labels for a label task (e.g. emotion)")
+    _add_prompt(p)
     p.add_argument("--concurrency", type=int, default=DEFAULT.concurrency, help="requests in flight")
     p.add_argument("--rpm", type=int, help="requests-per-minute limit to pace under")
     p.add_argument("--tpm", type=int, help="tokens-per-minute limit to pace under")
@@ -99,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(p)
     batch_args.add_run_flags(p)
     _add_summarize(sub.add_parser("summarize", help="meeting minutes of the whole transcript (map-reduce)"))
-    batch_args.add_batch_command(sub, _add_input, _add_model)
+    batch_args.add_batch_command(sub, _add_input, _add_prompt, _add_model)
     workbench_args.add_compare(sub)
     workbench_args.add_prompts(sub)
     return parser
