@@ -37,6 +37,23 @@ def chromium_path() -> str | None:
     return None
 
 
+def browser_expect(timeout_ms: int | None = None):
+    """Playwright's `expect` for a browser test module, or skip the module (no Chromium, no playwright package).
+
+    `timeout_ms`: how long an expectation may wait (two cores are shared by Chromium, Streamlit and the test server)."""
+    import pytest
+
+    if chromium_path() is None:
+        pytest.skip(
+            "Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)",
+            allow_module_level=True,
+        )
+    expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+    if timeout_ms is not None:
+        expect.set_options(timeout=timeout_ms)
+    return expect
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:

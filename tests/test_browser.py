@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.store import ENV_STORE
-from tests.browser_support import ROOT, chromium_path, korean_page, settled, streamlit_app
+from tests.browser_support import ROOT, browser_expect, korean_page, settled, streamlit_app
 from testserver.server import FakeOpenAI
 
 pytestmark = pytest.mark.browser
@@ -18,13 +17,7 @@ PROMPT = "브라우저에서 고친 시스템 프롬프트: 군말만 지우고 
 EDIT = "손으로 고친 답입니다."
 OUT = "정리된 발화"
 
-if chromium_path() is None:
-    pytest.skip(
-        "Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)", allow_module_level=True
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-expect = sync_api.expect
-expect.set_options(timeout=20_000)  # two cores shared by Chromium, Streamlit and the test server
+expect = browser_expect(20_000)  # two cores shared by Chromium, Streamlit and the test server
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +27,10 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def app_url(server, tmp_path_factory):
-    store = tmp_path_factory.mktemp("store") / "runs.sqlite3"  # never the user's run store
+def app_url(server):
     with streamlit_app(
-        {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-browser-test", ENV_STORE: str(store)}
-    ) as url:
+        {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-browser-test"}
+    ) as url:  # its own store
         yield url
 
 

@@ -8,21 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.store import ENV_STORE
-from tests.browser_support import ROOT, chromium_path, korean_page, settled, streamlit_app
+from tests.browser_support import ROOT, browser_expect, korean_page, settled, streamlit_app
 from testserver.server import FakeOpenAI
 
 pytestmark = pytest.mark.browser
 SAMPLE = ROOT / "sample_data" / "utterances_ko_cp949.csv"
 OUT = "정리된 발화"
 
-if chromium_path() is None:
-    pytest.skip(
-        "Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)", allow_module_level=True
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-expect = sync_api.expect
-expect.set_options(timeout=30_000)  # two cores shared by Chromium, Streamlit and the test server
+expect = browser_expect(30_000)  # two cores shared by Chromium, Streamlit and the test server
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +25,10 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def app_url(server, tmp_path_factory):
-    store = tmp_path_factory.mktemp("store") / "runs.sqlite3"  # never the user's run store
+def app_url(server):
     env = {
         "OPENAI_BASE_URL": server.base_url,
         "OPENAI_API_KEY": "sk-browser-batch",
-        ENV_STORE: str(store),
         "TRANSCRIPT_STUDIO_BATCH_POLL": "0.5",
     }
     with streamlit_app(env) as url:

@@ -7,19 +7,14 @@ import re
 import pandas as pd
 import pytest
 
-from tests.browser_support import ROOT, chromium_path, korean_page, settled, streamlit_app
+from tests.browser_support import ROOT, browser_expect, korean_page, settled, streamlit_app
 from testserver.minutes import minutes_responder
 from testserver.server import FakeOpenAI
 
 pytestmark = pytest.mark.browser
 SAMPLE = ROOT / "sample_data" / "utterances_ko_cp949.csv"
 
-if chromium_path() is None:
-    pytest.skip(
-        "Chromium not found at /usr/bin/chromium or on PATH (Debian: apt-get install chromium)", allow_module_level=True
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-expect = sync_api.expect
+expect = browser_expect()
 
 
 @pytest.fixture(scope="module")

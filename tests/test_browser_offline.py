@@ -5,11 +5,10 @@ import re
 
 import pytest
 
-from tests.browser_support import chromium_path, korean_page, settled, streamlit_app
+from tests.browser_support import browser_expect, korean_page, settled, streamlit_app
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(chromium_path() is None, reason="Chromium not found")]
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-expect = sync_api.expect
+pytestmark = pytest.mark.browser
+expect = browser_expect()
 
 
 @pytest.fixture(scope="module")
