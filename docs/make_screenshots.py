@@ -95,11 +95,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=Path, default=SAMPLE, help="file to upload (default: %(default)s)")
     args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    in_each_language(answer, lambda page, lang: pages(page, lang, args.sample))
+
+
+def in_each_language(responder, scenes) -> None:
+    """The app against a local server answering with `responder`; `scenes(page, lang)` in Korean, then in English."""
     if chromium_path() is None:
         sys.exit("Chromium not found: apt-get install chromium")
-    OUT.mkdir(parents=True, exist_ok=True)
     with (
-        FakeOpenAI(responder=answer, latency=0.05) as srv,
+        FakeOpenAI(responder=responder, latency=0.05) as srv,
         streamlit_app({"OPENAI_BASE_URL": srv.base_url, "OPENAI_API_KEY": "sk-screenshots"}) as url,
         sync_playwright() as p,
     ):
@@ -110,7 +115,7 @@ def main() -> None:
             page.set_default_timeout(30_000)
             page.goto(url)
             settle(page)
-            pages(page, lang, args.sample)
+            scenes(page, lang)
             context.close()
         browser.close()
 

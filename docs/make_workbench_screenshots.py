@@ -16,12 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "docs"))
 
-from make_screenshots import HEIGHT, SAMPLE, WIDTH, answer, go, settle, shoot  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from make_screenshots import SAMPLE, answer, go, in_each_language, settle, shoot  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-from tests.browser_support import chromium_path, launch, streamlit_app  # noqa: E402
 from testserver.faults import last_user_text  # noqa: E402
-from testserver.server import FakeOpenAI  # noqa: E402
 
 EXTRA = {"ko": "말투와 문장 부호는 고치지 마세요.", "en": "Do not touch the wording or the punctuation."}
 UI = {
@@ -84,23 +82,7 @@ def workbench(page, lang: str) -> None:
 
 
 def main() -> None:
-    if chromium_path() is None:
-        sys.exit("Chromium not found: apt-get install chromium")
-    with (
-        FakeOpenAI(responder=answer_by_prompt, latency=0.05) as srv,
-        streamlit_app({"OPENAI_BASE_URL": srv.base_url, "OPENAI_API_KEY": "sk-screenshots"}) as url,
-        sync_playwright() as p,
-    ):
-        browser = launch(p)
-        for lang, locale in (("ko", "ko-KR"), ("en", "en-US")):
-            context = browser.new_context(locale=locale, viewport={"width": WIDTH, "height": HEIGHT})
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            page.goto(url)
-            settle(page)
-            workbench(page, lang)
-            context.close()
-        browser.close()
+    in_each_language(answer_by_prompt, workbench)
 
 
 if __name__ == "__main__":
