@@ -145,18 +145,21 @@ def test_a_rerun_submits_only_the_rows_without_an_answer(server, store):
     assert [r.output for r in results(again)] == [f"ECHO: 발화 {i}" for i in range(10)]
 
 
+def killed_before(saving: str, run: BatchRun, monkeypatch) -> None:
+    """Submit, the process dying the moment the ledger would save with `saving` (what the service did is done)."""
+
+    def crash(*args):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Ledger, saving, crash)
+        with pytest.raises(KeyboardInterrupt):
+            submit(run)
+
+
 def test_kill_between_create_and_save_adopts_the_batch_from_the_service(server, store, monkeypatch):
-    setup = setup_of(6, server)
-    run = start(setup, store, server)
-    real = Ledger.update
-
-    def crash(self, run_id, part, batch):
-        raise KeyboardInterrupt  # the process dies right after the service made the batch
-
-    monkeypatch.setattr(Ledger, "update", crash)
-    with pytest.raises(KeyboardInterrupt):
-        submit(run)
-    monkeypatch.setattr(Ledger, "update", real)
+    run = start(setup_of(6, server), store, server)
+    killed_before("update", run, monkeypatch)  # right after the service made the batch
     assert Ledger(store).parts(run.run_id)[0].batch_id is None
     again = start(setup_of(6, server), store, server)
     assert again.run_id == run.run_id
@@ -166,17 +169,8 @@ def test_kill_between_create_and_save_adopts_the_batch_from_the_service(server, 
 
 
 def test_kill_between_upload_and_save_leaves_no_file_on_the_service(server, store, monkeypatch):
-    setup = setup_of(6, server)
-    run = start(setup, store, server)
-    real = Ledger.set_file
-
-    def crash(self, run_id, part, file_id):
-        raise KeyboardInterrupt  # the process dies right after the service took the file
-
-    monkeypatch.setattr(Ledger, "set_file", crash)
-    with pytest.raises(KeyboardInterrupt):
-        submit(run)
-    monkeypatch.setattr(Ledger, "set_file", real)
+    run = start(setup_of(6, server), store, server)
+    killed_before("set_file", run, monkeypatch)  # right after the service took the file
     assert len(server.batches.files) == 1 and Ledger(store).parts(run.run_id)[0].input_file is None
     again = start(setup_of(6, server), store, server)
     reconcile(again)
