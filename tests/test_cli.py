@@ -209,3 +209,11 @@ def test_redirected_output_is_utf8_whatever_the_locale(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert "안녕하세요" in res.stdout.decode("utf-8") and "대본 정리" in res.stderr.decode("utf-8")
+
+
+def test_quote_needs_no_out_file_and_sends_nothing(server, tmp_path):
+    src = tmp_path / "t.csv"
+    src.write_text("text\none\ntwo\n", encoding="utf-8")
+    res = cli("run", src, "--template", "{text}", "--quote", server=server)
+    assert res.returncode == 0 and "quote: 2 requests" in res.stderr, res.stderr
+    assert server.chat_requests() == [] and list(tmp_path.iterdir()) == [src]

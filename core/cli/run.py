@@ -118,7 +118,7 @@ def prepare_setup(args: argparse.Namespace) -> RunSetup:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
     submit_only = getattr(args, "batch", False) and getattr(args, "no_wait", False)
-    fmt = out_format(args.out, required=not args.dry_run and not submit_only)
+    fmt = out_format(args.out, required=not (args.dry_run or args.quote or submit_only))
     table = load_input(args)
     plan = _plan(args, table)
     rows = table_rows(table.df, plan.text_column)
