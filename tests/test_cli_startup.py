@@ -24,3 +24,24 @@ def test_every_command_resolves_to_a_function():
     from core.cli.main import COMMANDS, command
 
     assert all(callable(command(name)) for name in COMMANDS)
+
+
+@pytest.mark.parametrize(
+    "name, body, subtitles",
+    [
+        ("rows.csv", "speaker,text\nA,안녕하세요\n", []),
+        ("talk.srt", "1\n00:00:01,000 --> 00:00:02,000\n안녕하세요\n", ["pysubs2"]),
+        ("talk.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n안녕하세요\n", ["webvtt"]),
+    ],
+)
+def test_subtitle_readers_load_only_for_subtitles(tmp_path, name, body, subtitles):
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    code = (
+        "import sys\nfrom core.loaders import load_path\n"
+        f"print(len(load_path({str(path)!r}).df))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pysubs2', 'webvtt'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split()[0] == "1"
+    assert out.stdout.strip().splitlines()[-1] == str(subtitles)

@@ -91,6 +91,33 @@ def test_unreachable_endpoint_is_a_connection_error():
     assert err.value.kind == "connection"
 
 
+def _chain(*excs: BaseException) -> BaseException:
+    for outer, inner in zip(excs, excs[1:]):
+        outer.__cause__ = inner
+    return excs[0]
+
+
+@pytest.mark.parametrize(
+    "chain, refused",
+    [
+        ((OSError("x"), ConnectionRefusedError(111, "refused")), True),  # aiohttp's ClientConnectorError is an OSError
+        ((OSError("x"), TimeoutError("connect timed out")), False),
+        ((ValueError("x"), TimeoutError("read timed out")), False),
+        ((ValueError("no cause"),), False),
+    ],
+)
+def test_a_refused_connection_is_told_apart_from_a_timeout(chain, refused):
+    from core.engines.openai_api import _refused
+
+    assert _refused(_chain(RuntimeError("outer"), *chain)) is refused
+
+
+def test_requests_go_through_the_sdks_aiohttp_transport(server):
+    import openai
+
+    assert isinstance(engine(server).client._client, openai.DefaultAioHttpClient)
+
+
 def test_wrong_key_message_never_shows_the_key(server):
     server.require_key = "the-right-key"
     with pytest.raises(EngineError) as err:

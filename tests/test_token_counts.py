@@ -36,3 +36,27 @@ def test_counting_loads_neither_the_python_package_nor_other_vocabularies():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "1"]
+
+
+@pytest.mark.parametrize("model, exact", [("gpt-4o-mini", True), ("gpt-4", True), ("llama3.1:8b", False)])
+def test_a_request_costs_its_texts_plus_framing(model, exact):
+    from core.engines.tokens import PER_MESSAGE, PER_REPLY, count_messages
+
+    messages = [{"role": "system", "content": TEXTS[1]}, {"role": "user", "content": TEXTS[4]}]
+    got = count_messages(messages, model)
+    texts = sum(count_text(m["content"], model).tokens for m in messages)
+    assert got.exact is exact
+    assert got.tokens == texts + PER_REPLY + len(messages) * (PER_MESSAGE + 1)
+
+
+def test_the_quote_pauses_every_few_rows_and_counts_the_same():
+    from core.rows.plan import row_plan
+    from core.rows.quote import PAUSE_EVERY, quote_rows
+
+    plan = row_plan(template="{text}", system="Answer briefly.", text_column="text")
+    rows = [{"text": f"네 그건 다음 주에 다시 얘기해요 {i}"} for i in range(5 * PAUSE_EVERY + 3)]
+    pauses = []
+    quiet = quote_rows(rows, plan, model="gpt-4o-mini", max_tokens=100)
+    paused = quote_rows(rows, plan, model="gpt-4o-mini", max_tokens=100, pause=lambda: pauses.append(1))
+    assert paused == quiet
+    assert len(pauses) == 2 * (len(rows) // PAUSE_EVERY)  # the prompt pass and the expected-answer pass

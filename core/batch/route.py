@@ -15,7 +15,7 @@ from core.batch.requests import DEFAULT_BATCH_SIZE, MAX_FILE_BYTES, request_line
 from core.engines.layers import answer_params
 from core.errors import ConfigError
 from core.rows.results import RowResult
-from core.rows.runner import check_plan, judge, request_groups, table_rows
+from core.rows.runner import check_plan, judge, request_groups
 from core.rows.service import RunSetup, open_run, row_keys
 from core.settings import ModelSettings
 from core.store import LOCAL, Store, table_hash
@@ -33,7 +33,6 @@ class BatchRun:
     store: Store
     run_id: int
     transport: Any = None
-    _rows: list[dict[str, object]] | None = None
     _keys: list[str] | None = None
 
     @property
@@ -43,9 +42,7 @@ class BatchRun:
 
     def rows(self) -> list[dict[str, object]]:
         """The input rows as the templates see them, read once."""
-        if self._rows is None:
-            self._rows = table_rows(self.setup.df, self.setup.plan.text_column)
-        return self._rows
+        return self.setup.rows()
 
     def keys(self) -> list[str]:
         """Each row's request key (as the live route computes it), computed once."""

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,7 +50,9 @@ def _print_dry_run(rows: list[dict], plan) -> None:
 
 
 class _Quote:
-    """The run's cost on stderr, counted in a thread once the first requests are out (nothing delays them)."""
+    """The run's cost on stderr, counted in a thread once the first requests are out (nothing delays them).
+
+    The count pauses every few rows, so answers arriving meanwhile are not kept waiting for the interpreter."""
 
     def __init__(self, fresh: list[dict], setup: RunSetup) -> None:
         self._thread = threading.Thread(target=_print_quote, args=(fresh, setup), name="quote", daemon=True)
@@ -89,8 +92,13 @@ def _print_quote(fresh: list[dict], setup: RunSetup) -> None:
         pack=setup.options.pack,
         rpm=setup.options.rpm,
         tpm=setup.options.tpm,
+        pause=_let_others_run,
     )
     print("quote: " + "\n       ".join(quote.lines()), file=sys.stderr)
+
+
+def _let_others_run() -> None:
+    time.sleep(0)  # releases the GIL: the run's event loop takes it at once instead of after the switch interval
 
 
 def _plan(args: argparse.Namespace, table) -> RowPlan:
@@ -121,12 +129,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     fmt = out_format(args.out, required=not (args.dry_run or args.quote or submit_only))
     table = load_input(args)
     plan = _plan(args, table)
-    rows = table_rows(table.df, plan.text_column)
     if args.dry_run:
-        _print_dry_run(rows, plan)
+        _print_dry_run(table_rows(table.df, plan.text_column), plan)
         return 0
     settings = model_settings(args)
     setup = RunSetup(table.df, table.name, plan, settings, run_options(args), engine_name(args, settings))
+    rows = setup.rows()
     store = open_store(args)
     counting = _quote(rows, setup, store)
     if args.quote or getattr(args, "batch", False):

@@ -27,6 +27,7 @@ class Count:
         return Count(self.tokens + other.tokens, self.exact and other.exact)
 
 
+@lru_cache(maxsize=64)
 def encoding_name(model: str) -> str | None:
     """The OpenAI encoding a model uses, or None when it is not an OpenAI model we know."""
     known = family(model, ENCODINGS)
@@ -86,7 +87,9 @@ def count_text(text: str, model: str) -> Count:
 
 def count_messages(messages: list[Message], model: str) -> Count:
     """Prompt tokens a chat request will be billed for."""
-    total = Count(PER_REPLY, True)
-    for message in messages:
-        total = total + count_text(message["content"], model) + Count(PER_MESSAGE + 1, True)
-    return total
+    framing = PER_REPLY + len(messages) * (PER_MESSAGE + 1)
+    name = encoding_name(model)
+    if name is None:
+        return Count(framing + sum(estimate(m["content"]) for m in messages), False)
+    counter = _encoding(name)
+    return Count(framing + sum(counter.count(m["content"]) for m in messages), True)

@@ -7,10 +7,6 @@ import html
 import re
 from dataclasses import dataclass
 
-import webvtt
-from webvtt.errors import MalformedCaptionError, MalformedFileError
-from webvtt.models import Timestamp
-
 from core.errors import InputError
 from core.formats._common import tidy, turns
 
@@ -55,6 +51,9 @@ def clean_line(line: str) -> str:
 @functools.lru_cache(maxsize=1)
 def read_cues(text: str) -> tuple[Cue, ...]:
     """Every cue of a WebVTT text; a damaged file raises InputError."""
+    import webvtt  # here, not at the top: a table or plain-text run never needs it
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
     body = GLUED_NOTE.sub(r"\1\n\n", text.lstrip(" \t\n"))
     try:
         captions = webvtt.from_string(body).captions
@@ -88,6 +87,9 @@ def _refuse_bad_timing(body: str) -> None:
 
 
 def _valid_time(value: str) -> bool:
+    from webvtt.errors import MalformedCaptionError
+    from webvtt.models import Timestamp
+
     try:
         Timestamp.from_string(value)
     except MalformedCaptionError:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pysubs2
 
 from core.formats._common import head, labels_look_like_speakers, seconds, speaker_prefix, turns, utterance_table
 from core.formats._vtt import is_vtt
@@ -33,6 +32,8 @@ def _turns(text: str) -> list[str]:
 
 def parse(text: str) -> pd.DataFrame:
     """One utterance per turn of each cue."""
+    import pysubs2  # here, not at the top: a table or plain-text run never needs it
+
     events = pysubs2.SSAFile.from_string(text, format_="srt", keep_html_tags=True)
     cues = [(event.start, event.end, said) for event in events for said in _turns(event.text)]
     split = [speaker_prefix(said) for _, _, said in cues]

@@ -31,6 +31,13 @@ class RunSetup:
     options: RunOptions = field(default_factory=RunOptions)
     engine: str | None = None
     owner: str = LOCAL
+    _rows: list[dict[str, object]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def rows(self) -> list[dict[str, object]]:
+        """The rows as the template sees them, made once per setup (the CLI's quote and the run share them)."""
+        if self._rows is None:
+            self._rows = table_rows(self.df, self.plan.text_column)
+        return self._rows
 
 
 @dataclass
@@ -98,7 +105,7 @@ async def execute(
     """
     check_plan(setup.plan, list(setup.df.columns))
     name, notice = choose_engine(setup.settings, setup.engine)
-    rows = table_rows(setup.df, setup.plan.text_column)
+    rows = setup.rows()
     if engine is None:
         engine = build_engine(setup.settings, name, setup.plan.task, setup.options, store)
     if store is not None and run_id is None:
@@ -146,7 +153,7 @@ def rows_to_rerun(store: Store, run_id: int, setup: RunSetup, which: str, keep_e
     else:
         name, _ = choose_engine(setup.settings, setup.engine)
         old = store.row_keys(run_id)
-        new = row_keys(setup, name, table_rows(setup.df, setup.plan.text_column))
+        new = row_keys(setup, name, setup.rows())
         # Rows without an answer are the failed and unanswered ones' business, not this one's.
         picked = [i for i, key in enumerate(new) if i in old and old[i] != key and done[i].status != "skipped"]
     edited = store.edited_rows(run_id) if keep_edits else set()
