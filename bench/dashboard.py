@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.dashfiles import cli, utterances
-from tests.browser_support import korean_page, settled, streamlit_app
+from tests.browser_support import cell_editor, korean_page, settled, streamlit_app, tick_row
 from testserver.server import FakeOpenAI
 
 RESULTS = Path(__file__).parent / "results"
@@ -90,25 +90,9 @@ def _run_all(page, n: int, expect) -> float:
     return seconds
 
 
-def _grid_cell(page, row: int, column: str, expect):
-    """Focus the results grid on (row of the shown window, column): click the row number, then arrow right."""
-    grid = page.get_by_test_id("stDataFrame").first
-    expect(grid.get_by_role("columnheader", include_hidden=True).filter(has_text=column)).to_have_count(1)
-    headers = grid.get_by_role("columnheader", include_hidden=True).evaluate_all("hs => hs.map(h => h.textContent)")
-    index = next((i for i, h in enumerate(headers) if column in h), None)
-    assert index is not None, f"no column {column!r} in {headers}"
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)
-    for _ in range(index):
-        page.keyboard.press("ArrowRight")
-
-
 def _edit(page, expect) -> float:
     """Edit row 2's answer: seconds from the commit until the page counts the edit."""
-    _grid_cell(page, 1, OUT, expect)
-    page.keyboard.press("Enter")
-    editor = page.get_by_test_id("portal").locator("textarea")
+    editor = cell_editor(page, 1, OUT, STEP)
     editor.fill("손으로 고친 답")
     started = time.perf_counter()
     editor.press("Enter")
@@ -118,23 +102,11 @@ def _edit(page, expect) -> float:
     return seconds
 
 
-def _tick(page, expect) -> float:
-    """Tick row 3: seconds until the re-run button offers one row (the key is sent again if focus was lost)."""
-    button = page.get_by_role("button", name=re.compile("선택한 1행 다시 실행"))
-    for attempt in range(3):
-        _grid_cell(page, 2, "선택", expect)
-        started = time.perf_counter()
-        page.keyboard.press(" ")
-        try:
-            expect(button).to_be_enabled(timeout=STEP if attempt == 2 else 20_000)
-        except AssertionError:  # the key reached another cell while the grid redrew: close what it opened, again
-            page.keyboard.press("Escape")
-            settled(page, STEP)
-            continue
-        seconds = time.perf_counter() - started
-        settled(page, STEP)
-        return seconds
-    raise AssertionError("the tick never registered")
+def _tick(page) -> float:
+    """Tick row 3: seconds until the re-run button offers one row."""
+    seconds = tick_row(page, 2, page.get_by_role("button", name=re.compile("선택한 1행 다시 실행")), STEP)
+    settled(page, STEP)
+    return seconds
 
 
 def dashboard(path: Path, n: int, *, model: bool, base_url: str | None = None) -> dict:
@@ -154,7 +126,7 @@ def dashboard(path: Path, n: int, *, model: bool, base_url: str | None = None) -
         run = _run_all(page, n, expect)
         cpu = server.cpu() - cpu
         _say(f"ran in {run:.1f} s; ticking and editing")
-        tick = _tick(page, expect)  # first: the edit scrolls the grid away from the tick column
+        tick = _tick(page)  # first: the edit scrolls the grid away from the tick column
         edit = _edit(page, expect)
         return {"seconds": run, "server_cpu": cpu, "edit": edit, "tick": tick, "peak_mb": server.peak_mb()}
 

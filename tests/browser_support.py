@@ -153,3 +153,55 @@ def settled(page, timeout: float = 20_000) -> None:
 
     page.wait_for_timeout(300)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
+
+
+def grid_cell(page, row: int, column: str, timeout: float = 20_000) -> None:
+    """Focus the results grid on (row of the rows shown, 0-based; column): click the row number, then arrow right."""
+    from playwright.sync_api import expect
+
+    grid = page.get_by_test_id("stDataFrame").first  # the results; per-row details follow it
+    headers = grid.get_by_role("columnheader", include_hidden=True)
+    expect(headers.filter(has_text=column)).to_have_count(1, timeout=timeout)
+    names = headers.evaluate_all("hs => hs.map(h => h.textContent)")
+    index = next((i for i, h in enumerate(names) if column in h), None)
+    assert index is not None, f"no column {column!r} in {names}"
+    grid.scroll_into_view_if_needed()  # the quote and metrics above push it below the fold
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
+    for _ in range(index):
+        page.keyboard.press("ArrowRight")
+
+
+def cell_editor(page, row: int, column: str, timeout: float = 20_000):
+    """The grid's editor opened with the keyboard on (row, column), walked to again when a redraw of the grid
+    between the arrow keys left the focus on a read-only column."""
+    from playwright.sync_api import expect
+
+    editor = page.get_by_test_id("portal").locator("textarea")
+    for _ in range(3):
+        grid_cell(page, row, column, timeout)
+        page.keyboard.press("Enter")
+        expect(editor).to_be_visible(timeout=timeout)
+        if editor.is_enabled():
+            return editor
+        page.keyboard.press("Escape")
+        settled(page, timeout)
+    raise AssertionError(f"the editor of row {row + 1}, column {column!r} never opened for writing")
+
+
+def tick_row(page, row: int, offered, timeout: float = 20_000) -> float:
+    """Tick `row` (0-based) with the keyboard until `offered` (what the tick enables) is enabled; seconds from the
+    key press that took (pressed again when the key reached another cell while the grid redrew)."""
+    from playwright.sync_api import expect
+
+    for _ in range(3):
+        grid_cell(page, row, "선택", timeout)
+        started = time.perf_counter()
+        page.keyboard.press(" ")
+        try:
+            expect(offered).to_be_enabled(timeout=timeout)
+            return time.perf_counter() - started
+        except AssertionError:
+            page.keyboard.press("Escape")
+            settled(page, timeout)
+    raise AssertionError(f"the tick of row {row + 1} never registered")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.browser_support import ROOT, browser_expect, korean_page, settled, streamlit_app
+from tests.browser_support import ROOT, browser_expect, cell_editor, korean_page, settled, streamlit_app, tick_row
 from testserver.server import FakeOpenAI
 
 pytestmark = pytest.mark.browser
@@ -49,47 +49,11 @@ def upload_sample(page) -> pd.DataFrame:
     return expected
 
 
-def grid_cell(page, row: int, column: str) -> None:
-    """Put the keyboard focus on the results grid's cell at `row` (0-based, of the rows shown) and `column`."""
-    grid = page.get_by_test_id("stDataFrame").first  # the results; per-row details follow it
-    expect(grid.get_by_role("columnheader", include_hidden=True).filter(has_text=column)).to_have_count(1)
-    headers = [h.inner_text() for h in grid.get_by_role("columnheader", include_hidden=True).all()]
-    index = next(i for i, h in enumerate(headers) if column in h)
-    grid.scroll_into_view_if_needed()  # the quote and metrics above push it below the fold
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
-    for _ in range(index):
-        page.keyboard.press("ArrowRight")
-
-
 def edit_output_cell(page, row: int, text: str) -> None:
     """Open the editor on the answer cell of `row` (0-based) with the keyboard, type, commit."""
-    editor = page.get_by_test_id("portal").locator("textarea")
-    for _ in range(3):
-        grid_cell(page, row, OUT)
-        page.keyboard.press("Enter")
-        expect(editor).to_be_visible()
-        if editor.is_enabled():
-            break
-        # A redraw of the grid between the arrow keys left the focus on a read-only column: close it, go again.
-        page.keyboard.press("Escape")
-        settled(page)
+    editor = cell_editor(page, row, OUT)
     editor.fill(text)
     editor.press("Enter")
-
-
-def tick_row(page, row: int, offered) -> None:
-    """Tick `row` (0-based) with the keyboard until `offered` (the re-run button) is enabled."""
-    for attempt in range(3):
-        grid_cell(page, row, "선택")
-        page.keyboard.press(" ")
-        try:
-            expect(offered).to_be_enabled(timeout=20_000 if attempt < 2 else 5_000)
-            return
-        except AssertionError:  # the key reached another cell while the grid redrew
-            page.keyboard.press("Escape")
-            settled(page)
-    expect(offered).to_be_enabled()
 
 
 def test_cp949_upload_prompt_run_edit_download(page, server):
