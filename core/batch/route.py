@@ -40,14 +40,10 @@ class BatchRun:
         """The run's batch bookkeeping."""
         return Ledger(self.store)
 
-    def rows(self) -> list[dict[str, object]]:
-        """The input rows as the templates see them, read once."""
-        return self.setup.rows()
-
     def keys(self) -> list[str]:
         """Each row's request key (as the live route computes it), computed once."""
         if self._keys is None:
-            self._keys = row_keys(self.setup, ENGINE, self.rows())
+            self._keys = row_keys(self.setup, ENGINE, self.setup.rows())
         return self._keys
 
 
@@ -155,7 +151,7 @@ def submit(
     if batch_size < 1:
         raise ConfigError("--batch-size must be at least 1", code="config.range", name="batch_size")
     reconcile(run)
-    rows, ledger = run.rows(), run.ledger
+    rows, ledger = run.setup.rows(), run.ledger
     groups = settle(run, rows, unanswered(run))
     if not groups:
         return []

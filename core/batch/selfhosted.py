@@ -20,7 +20,7 @@ def export(setup: RunSetup, store: Store, out: Path) -> tuple[int, int]:
     """Start a run and write its unanswered rows' requests to `out` (streamed): (run id, requests written)."""
     run_id, _ = begin(setup, store, resume=False)
     run = BatchRun(setup, store, run_id)
-    rows = run.rows()
+    rows = run.setup.rows()
     groups = settle(run, rows, unanswered(run))
     send = [i for g in groups for i in g]
     count = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -77,19 +78,19 @@ def estimate(text: str) -> int:
     return (len(text) - ascii_chars) + (ascii_chars + 3) // 4
 
 
+def _counter(model: str) -> tuple[Callable[[str], int], bool]:
+    """How to count a text for `model`, and whether that count is exact."""
+    name = encoding_name(model)
+    return (estimate, False) if name is None else (_encoding(name).count, True)
+
+
 def count_text(text: str, model: str) -> Count:
     """Tokens in `text` for `model`."""
-    name = encoding_name(model)
-    if name is None:
-        return Count(estimate(text), False)
-    return Count(_encoding(name).count(text), True)
+    count, exact = _counter(model)
+    return Count(count(text), exact)
 
 
 def count_messages(messages: list[Message], model: str) -> Count:
     """Prompt tokens a chat request will be billed for."""
-    framing = PER_REPLY + len(messages) * (PER_MESSAGE + 1)
-    name = encoding_name(model)
-    if name is None:
-        return Count(framing + sum(estimate(m["content"]) for m in messages), False)
-    counter = _encoding(name)
-    return Count(framing + sum(counter.count(m["content"]) for m in messages), True)
+    count, exact = _counter(model)
+    return Count(PER_REPLY + sum(count(m["content"]) + PER_MESSAGE + 1 for m in messages), exact)

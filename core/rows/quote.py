@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from core.engines.pricing import PriceList, load_prices
 from core.engines.tokens import Count, count_messages, count_text
@@ -12,6 +13,7 @@ from core.rows.plan import RowPlan
 from core.rows.templates import is_blank, render
 
 LABEL_ANSWER_TOKENS = 4
+T = TypeVar("T")
 PAUSE_EVERY = 32  # rows between pauses: well under a millisecond of counting
 
 
@@ -54,6 +56,14 @@ def _expected_output(plan: RowPlan, row: Mapping[str, object], model: str) -> in
     return LABEL_ANSWER_TOKENS if plan.labels else count_text(render(plan.template.user, row), model).tokens
 
 
+def _pausing(items: Sequence[T], pause: Callable[[], None] | None) -> Iterator[T]:
+    """The items, with `pause()` called after every PAUSE_EVERY of them."""
+    for n, item in enumerate(items, 1):
+        yield item
+        if pause and n % PAUSE_EVERY == 0:
+            pause()
+
+
 def quote_rows(
     rows: Sequence[Mapping[str, object]],
     plan: RowPlan,
@@ -73,16 +83,10 @@ def quote_rows(
     size = max(1, pack)
     groups = [send[k : k + size] for k in range(0, len(send), size)]
     prompt = Count(0, True)
-    for n, group in enumerate(groups, 1):
+    for group in _pausing(groups, pause):
         messages = pack_messages(plan.template, group) if size > 1 else plan.template.messages(group[0][1])
         prompt = prompt + count_messages(messages, model)
-        if pause and n % PAUSE_EVERY == 0:
-            pause()
-    output = 0
-    for n, (_, row) in enumerate(send, 1):
-        output += min(max_tokens, _expected_output(plan, row, model))
-        if pause and n % PAUSE_EVERY == 0:
-            pause()
+    output = sum(min(max_tokens, _expected_output(plan, row, model)) for _, row in _pausing(send, pause))
     return _priced(len(groups), prompt, output, max_tokens * len(groups), model, rpm, tpm, prices or load_prices())
 
 
