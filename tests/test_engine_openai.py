@@ -89,6 +89,7 @@ def test_unreachable_endpoint_is_a_connection_error():
     with pytest.raises(EngineError) as err:
         asyncio.run(ask(eng, "x"))
     assert err.value.kind == "connection"
+    assert "timed out" not in err.value.message  # the refusal's own words, not the transport's
 
 
 def _chain(*excs: BaseException) -> BaseException:
@@ -107,9 +108,9 @@ def _chain(*excs: BaseException) -> BaseException:
     ],
 )
 def test_a_refused_connection_is_told_apart_from_a_timeout(chain, refused):
-    from core.engines.openai_api import _refused
+    from core.engines.openai_api import _refusal
 
-    assert _refused(_chain(RuntimeError("outer"), *chain)) is refused
+    assert (_refusal(_chain(RuntimeError("outer"), *chain)) is not None) is refused
 
 
 def test_requests_go_through_the_sdks_aiohttp_transport(server):

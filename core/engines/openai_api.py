@@ -110,7 +110,8 @@ class OpenAIEngine:
 
     def _translate(self, exc: openai.OpenAIError) -> EngineError:
         kind, status = _classify(exc)
-        detail = _scrub(str(getattr(exc, "message", "") or exc), self._secret)
+        refusal = _refusal(exc) if kind == "connection" else None  # its own words, not the transport's "timed out"
+        detail = _scrub(str(refusal or getattr(exc, "message", "") or exc), self._secret)
         return EngineError(f"{REASONS[kind]} ({detail})" if detail else REASONS[kind], kind=kind, status=status)
 
 
@@ -256,7 +257,7 @@ _BY_TYPE = [
 
 def _classify(exc: openai.OpenAIError) -> tuple[str, int | None]:
     status = getattr(exc, "status_code", None)
-    if isinstance(exc, openai.APITimeoutError) and _refused(exc):
+    if isinstance(exc, openai.APITimeoutError) and _refusal(exc) is not None:
         return "connection", status
     for cls, kind in _BY_TYPE:
         if isinstance(exc, cls):
@@ -264,13 +265,16 @@ def _classify(exc: openai.OpenAIError) -> tuple[str, int | None]:
     return ("server" if status and status >= 500 else "error"), status
 
 
-def _refused(exc: BaseException) -> bool:
-    """A connection that failed without timing out (the aiohttp transport reports it as a connect timeout)."""
+def _refusal(exc: BaseException) -> OSError | None:
+    """The error of a connection that failed without timing out (the aiohttp transport reports it as a connect
+    timeout), or None."""
     causes, seen = [], exc.__cause__ or exc.__context__
     while seen is not None and len(causes) < 10:
         causes.append(seen)
         seen = seen.__cause__ or seen.__context__
-    return any(isinstance(c, OSError) for c in causes) and not any(isinstance(c, TimeoutError) for c in causes)
+    if any(isinstance(c, TimeoutError) for c in causes):
+        return None
+    return next((c for c in causes if isinstance(c, OSError)), None)
 
 
 _KEYLIKE = re.compile(r"\bsk-[\w\-*]+|\S*\*{3,}\S*")
