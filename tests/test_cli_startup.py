@@ -45,3 +45,22 @@ def test_subtitle_readers_load_only_for_subtitles(tmp_path, name, body, subtitle
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split()[0] == "1"
     assert out.stdout.strip().splitlines()[-1] == str(subtitles)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head` that has already exited: every write meets a broken pipe
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "core", "tasks"],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        os.close(write_end)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
