@@ -1,6 +1,8 @@
 """The OpenAI engine driven over HTTP against our local server: answers, streaming, faults, secrets."""
 
 import asyncio
+import platform
+import threading
 
 import pytest
 
@@ -117,6 +119,16 @@ def test_requests_go_through_the_sdks_aiohttp_transport(server):
     import openai
 
     assert isinstance(engine(server).client._client, openai.DefaultAioHttpClient)
+
+
+def test_the_platform_is_read_when_the_engine_is_made_not_during_the_first_wave(server, monkeypatch):
+    # The SDK looks the platform up in a worker thread on its first requests; read cold, in that thread, it waited
+    # on the interpreter for every chunk of the file it reads while the first wave was being built.
+    readers, read = [], platform.platform
+    monkeypatch.setattr(platform, "platform", lambda *a, **k: (readers.append(threading.current_thread()), read())[1])
+    eng = engine(server)
+    assert readers == [threading.current_thread()]
+    assert asyncio.run(ask(eng, "하나")).text == "ECHO: 하나"
 
 
 def test_wrong_key_message_never_shows_the_key(server):

@@ -106,3 +106,61 @@ def test_stats_count_statuses_tokens_and_latency():
 
 def test_empty_table_runs_nothing():
     assert asyncio.run(run_rows([], spec(), MockEngine())) == []
+
+
+class _WireEngine(MockEngine):
+    """Each request's I/O is a loop callback, logged: ("built", n) when a worker starts it, ("wire", n) when it runs."""
+
+    def __init__(self, hold: asyncio.Event | None = None) -> None:
+        super().__init__()
+        self.log: list[tuple[str, str]] = []
+        self.hold = hold
+
+    async def complete(self, messages, response_format=None):
+        n = last_user(messages)
+        self.log.append(("built", n))
+        sent = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_soon(lambda: (self.log.append(("wire", n)), sent.set_result(None)))
+        await sent
+        if self.hold is not None:
+            await self.hold.wait()
+        return await super().complete(messages, response_format)
+
+
+def test_the_first_wave_leaves_as_it_is_built_not_after_all_of_it_is_built():
+    # Workers start one per turn of the loop: each request's I/O runs before the next worker builds its own, so
+    # at 128 in flight the first requests are on the wire while the last are still being built.
+    engine = _WireEngine()
+    rows = [{"발화": str(i)} for i in range(4)]
+    run_rows_sync(rows, spec(), engine, concurrency=4)
+    assert engine.log[:4] == [("built", "0"), ("wire", "0"), ("built", "1"), ("wire", "1")]
+
+
+def test_on_started_is_called_once_when_every_worker_has_begun():
+    engine, seen = _WireEngine(), []
+    rows = [{"발화": str(i)} for i in range(10)]
+    run_rows_sync(rows, spec(), engine, concurrency=3, on_started=lambda: seen.append(list(engine.log)))
+    assert len(seen) == 1 and [n for step, n in seen[0] if step == "built"] == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize("when", ["while starting workers", "after all started"])
+def test_a_cancelled_run_leaves_no_worker_behind(when):
+    async def go():
+        engine = _WireEngine(hold=asyncio.Event())  # every request waits for ever
+        started = asyncio.Event()
+        run = asyncio.ensure_future(
+            run_rows([{"발화": str(i)} for i in range(8)], spec(), engine, concurrency=4, on_started=started.set)
+        )
+        if when == "while starting workers":
+            while not engine.log:
+                await asyncio.sleep(0)
+        else:
+            await started.wait()
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+        await asyncio.sleep(0)
+        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()], len(engine.log)
+
+    left, logged = asyncio.run(go())
+    assert left == [] and logged >= 1

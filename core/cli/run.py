@@ -50,7 +50,7 @@ def _print_dry_run(rows: list[dict], plan) -> None:
 
 
 class _Quote:
-    """The run's cost on stderr, counted in a thread once the first requests are out (nothing delays them).
+    """The run's cost on stderr, counted in a thread once the first wave is out (nothing delays it).
 
     The count pauses every few rows, so answers arriving meanwhile are not kept waiting for the interpreter."""
 
@@ -147,12 +147,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_batch(args, setup, store, fmt)
 
     def progress(result: RowResult, done: int, total: int) -> None:
-        if counting:
-            counting.start()  # the first answer is back: every first request has left
         bar.update(1)
 
     with progress_bar(len(rows), "row") as bar:
-        outcome = execute_sync(setup, store=store, on_result=progress)
+        # Counted while the first wave is out and the loop waits for answers, not while a burst of them arrives.
+        started = counting.start if counting else None
+        outcome = execute_sync(setup, store=store, on_result=progress, on_started=started)
     if counting:
         counting.wait()
     frame = results_frame(table.df, outcome.results, plan.output_column, details=args.details)

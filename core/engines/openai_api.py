@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -30,6 +31,9 @@ class OpenAIEngine:
         key, base_url = settings.resolved_key(), settings.resolved_base_url()
         if not key and not base_url:
             raise ConfigError("No API key: set OPENAI_API_KEY, enter a key, or give a base URL.", code="config.no_key")
+        # The SDK reads the platform for its headers in a worker thread at the first requests; that thread's
+        # file reads wait on the interpreter while the first wave is being built. Read here, it is cached.
+        platform.platform()
         self.settings = settings
         self._secret = key or ""
         self.observer = observer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -123,6 +123,7 @@ async def run_rows(
     pack: int = 1,
     on_result: OnResult | None = None,
     cancel: threading.Event | None = None,
+    on_started: Callable[[], None] | None = None,
 ) -> list[RowResult]:
     """Answer each row (or only the given row numbers), `pack` rows per request; results in row order."""
     todo = list(range(len(rows)) if only is None else only)
@@ -153,10 +154,29 @@ async def run_rows(
 
     for result in skipped:
         finish(result)
-    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(requests) or 1)))))
+    await _start_workers(worker, max(1, min(concurrency, len(requests) or 1)), on_started)
     for i in todo:
         results.setdefault(i, RowResult(i, status="cancelled", error="stopped before it was sent"))
     return [results[i] for i in todo]
+
+
+async def _start_workers(
+    worker: Callable[[], Awaitable[None]], count: int, on_started: Callable[[], None] | None
+) -> None:
+    """Run `count` workers to the end; `on_started` is called once all of them have begun."""
+    workers: list[asyncio.Future] = []
+    try:
+        for _ in range(count):
+            workers.append(asyncio.ensure_future(worker()))
+            # One worker per turn of the loop: earlier workers' connections open and their requests leave while
+            # later ones are still being built, so the first wave goes out (and comes back) spread, not as one burst.
+            await asyncio.sleep(0)
+        if on_started:
+            on_started()
+        await asyncio.gather(*workers)
+    finally:
+        for task in workers:
+            task.cancel()  # a no-op for finished ones; none outlives the run when it is cancelled or fails
 
 
 def run_rows_sync(rows: Sequence[Mapping[str, object]], plan: RowPlan, engine: Engine, **kwargs) -> list[RowResult]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -98,6 +98,7 @@ async def execute(
     on_result: OnResult | None = None,
     cancel: threading.Event | None = None,
     engine: Engine | None = None,
+    on_started: Callable[[], None] | None = None,
 ) -> RunOutcome:
     """Run the setup (or only some rows of run `run_id`), saving each result the moment it arrives.
 
@@ -131,6 +132,7 @@ async def execute(
             pack=setup.options.pack,
             on_result=record,
             cancel=cancel,
+            on_started=on_started,
         )
     finally:
         await engine.aclose()
