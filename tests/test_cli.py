@@ -217,3 +217,26 @@ def test_quote_needs_no_out_file_and_sends_nothing(server, tmp_path):
     res = cli("run", src, "--template", "{text}", "--quote", server=server)
     assert res.returncode == 0 and "quote: 2 requests" in res.stderr, res.stderr
     assert server.chat_requests() == [] and list(tmp_path.iterdir()) == [src]
+
+
+@pytest.mark.parametrize("paced", [False, True])
+def test_start_up_ends_once_the_workers_start_and_a_paced_run_loads_its_vocabulary_before_any_request(
+    server, tmp_path, monkeypatch, paced
+):
+    import gc
+
+    import core.cli.run as run_command
+
+    seen = []
+    monkeypatch.setattr(gc, "freeze", lambda: seen.append("freeze"))
+    load = run_command.load_vocabulary
+    monkeypatch.setattr(
+        run_command, "load_vocabulary", lambda m: (seen.append(("vocabulary", len(server.requests))), load(m))
+    )
+    src = tmp_path / "t.csv"
+    src.write_text("text\none\ntwo\nthree\n", encoding="utf-8")
+    pace = ["--rpm", "6000"] if paced else []
+    res = cli("run", src, "--template", "{text}", *pace, "--out", tmp_path / "o.csv", server=server)
+    assert res.returncode == 0 and "3 ok" in res.stderr, res.stderr
+    # Paced, no moment of the run is idle: the count's one step that cannot pause comes before the first request.
+    assert seen == ([("vocabulary", 0)] if paced else []) + ["freeze"]
