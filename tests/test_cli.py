@@ -1,6 +1,7 @@
 """The command line end to end, in-process through main(argv): real files, the real openai client, our local server
 over HTTP; one test runs `python -m core` as a process."""
 
+import gc
 import io
 import os
 import subprocess
@@ -219,16 +220,24 @@ def test_quote_needs_no_out_file_and_sends_nothing(server, tmp_path):
     assert server.chat_requests() == [] and list(tmp_path.iterdir()) == [src]
 
 
+@pytest.fixture
+def collector_off_as_python_m_core_starts():
+    """The collector as `python -m core` starts (off), and as the test process had it after."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("paced", [False, True])
 def test_start_up_ends_once_the_workers_start_and_a_paced_run_loads_its_vocabulary_before_any_request(
-    server, tmp_path, monkeypatch, paced
+    server, tmp_path, monkeypatch, paced, collector_off_as_python_m_core_starts
 ):
-    import gc
-
     import core.cli.run as run_command
 
     seen = []
-    monkeypatch.setattr(gc, "freeze", lambda: seen.append("freeze"))
+    monkeypatch.setattr(gc, "freeze", lambda: seen.append(("freeze", gc.isenabled())))
     load = run_command.load_vocabulary
     monkeypatch.setattr(
         run_command, "load_vocabulary", lambda m: (seen.append(("vocabulary", len(server.requests))), load(m))
@@ -239,4 +248,9 @@ def test_start_up_ends_once_the_workers_start_and_a_paced_run_loads_its_vocabula
     res = cli("run", src, "--template", "{text}", *pace, "--out", tmp_path / "o.csv", server=server)
     assert res.returncode == 0 and "3 ok" in res.stderr, res.stderr
     # Paced, no moment of the run is idle: the count's one step that cannot pause comes before the first request.
-    assert seen == ([("vocabulary", 0)] if paced else []) + ["freeze"]
+    assert seen == ([("vocabulary", 0)] if paced else []) + [("freeze", False)]
+    assert gc.isenabled()
+
+
+def test_every_other_command_turns_the_collector_back_on_before_it_works(collector_off_as_python_m_core_starts):
+    assert cli("tasks").returncode == 0 and gc.isenabled()

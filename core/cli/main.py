@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -29,6 +30,13 @@ def command(name: str):
     """The function behind a subcommand, imported now."""
     module, func = COMMANDS[name].split(":")
     return getattr(importlib.import_module(module), func)
+
+
+def start_up_done() -> None:
+    """Turn the collector back on (`python -m core` starts with it off), leaving out all that start-up made."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -142,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_when_redirected()
     args = build_parser().parse_args(argv)
     try:
-        return command(args.command)(args)
+        run = command(args.command)
+        if args.command != "run":
+            start_up_done()  # `run` says when its start-up ends: once the first requests are on their way
+        return run(args)
     except CoreError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE

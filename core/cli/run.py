@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 import threading
@@ -21,6 +20,7 @@ from core.cli.args import (
     run_options,
     text_arg,
 )
+from core.cli.main import start_up_done
 from core.engines.factory import make_engine
 from core.engines.pricing import load_prices
 from core.engines.tokens import load_vocabulary
@@ -146,6 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 0
         from core.cli.batch import run_batch
 
+        start_up_done()
         return run_batch(args, setup, store, fmt)
 
     def progress(result: RowResult, done: int, total: int) -> None:
@@ -157,9 +158,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         load_vocabulary(setup.settings.model)
 
     def started() -> None:
-        # Start-up is over and what it made lives to the end: collections during the run need not walk it (the
-        # first ones after start-up took ~20 ms each, a stall that pushed two paced starts into one second).
-        gc.freeze()
+        # Collections during the run leave out what start-up made: the first ones over it took ~20 ms each, a stall
+        # that pushed two paced starts into one second of the server's window.
+        start_up_done()
         if counting:
             counting.start()  # while the first wave is out and the loop waits, not while a burst of answers arrives
 
