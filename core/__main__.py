@@ -5,7 +5,7 @@ import os
 import sys
 
 # Start-up builds only objects that live to the end (modules, openai's ~650 models, the input): collecting while it
-# runs finds nothing and walks them again and again (~0.1 s before the first request). The collector is off until the
+# runs finds nothing and walks them again and again (~45 ms before the first request). The collector is off until the
 # command's own work begins (core.cli.main.start_up_done), then leaves out all start-up made; a larger young
 # generation than the default keeps collecting a run's own cycles at a fraction of the passes.
 gc.set_threshold(10_000, 10, 10)

@@ -150,10 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_when_redirected()
     args = build_parser().parse_args(argv)
     try:
-        run = command(args.command)
+        handler = command(args.command)
         if args.command != "run":
             start_up_done()  # `run` says when its start-up ends: once the first requests are on their way
-        return run(args)
+        return handler(args)
     except CoreError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
