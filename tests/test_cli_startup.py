@@ -1,5 +1,6 @@
 """The CLI starts cheaply: listing tasks and --help load neither pandas nor openai (speed itself lives in bench/)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,8 +49,6 @@ def test_subtitle_readers_load_only_for_subtitles(tmp_path, name, body, subtitle
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():
-    import os
-
     read_end, write_end = os.pipe()
     os.close(read_end)  # like `| head` that has already exited: every write meets a broken pipe
     try:

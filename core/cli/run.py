@@ -152,7 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     def progress(result: RowResult, done: int, total: int) -> None:
         bar.update(1)
 
-    if counting and (setup.options.rpm or setup.options.tpm):
+    if counting and setup.options.paced:
         # A paced run has no idle moment (a start is due every few ms): the one step of the count that cannot pause
         # goes before the first request, not between two starts it would push together.
         load_vocabulary(setup.settings.model)

@@ -150,6 +150,11 @@ class RunOptions:
     fillers: tuple[str, ...] | None = None  # the offline engine's edited filler list (None: the preset's)
     sentences: int | None = None  # the offline engine's summary length
 
+    @property
+    def paced(self) -> bool:
+        """Whether a requests- or tokens-per-minute limit paces the run."""
+        return bool(self.rpm or self.tpm)
+
 
 def answer_params(settings: ModelSettings, name: str, options: RunOptions = RunOptions()) -> dict:
     """The parameters that, with the model and messages, decide an answer."""
@@ -174,7 +179,7 @@ def build_engine(
     if options.pack > 1:  # one answer now holds `pack` answers
         settings = replace(settings, max_tokens=settings.max_tokens * options.pack)
     engine = make_engine(settings, name, task=task, fillers=options.fillers, sentences=options.sentences)
-    if name == "openai" and (options.rpm or options.tpm):
+    if name == "openai" and options.paced:
         engine = PacedEngine(engine, Pacer(options.rpm, options.tpm), settings.model, settings.max_tokens)
     if options.budget is not None:
         engine = BudgetedEngine(engine, options.budget, settings.model, settings.max_tokens)
