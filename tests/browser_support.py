@@ -155,21 +155,37 @@ def settled(page, timeout: float = 20_000) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
 
 
-def grid_cell(page, row: int, column: str, timeout: float = 20_000) -> None:
-    """Focus the results grid on (row of the rows shown, 0-based; column): click the row number, then arrow right."""
+def _column_index(grid, column: str, timeout: float) -> int:
+    """Where `column` is among the grid's headers (0 is the row numbers)."""
     from playwright.sync_api import expect
 
-    grid = page.get_by_test_id("stDataFrame").first  # the results; per-row details follow it
     headers = grid.get_by_role("columnheader", include_hidden=True)
     expect(headers.filter(has_text=column)).to_have_count(1, timeout=timeout)
     names = headers.evaluate_all("hs => hs.map(h => h.textContent)")
     index = next((i for i, h in enumerate(names) if column in h), None)
     assert index is not None, f"no column {column!r} in {names}"
+    return index
+
+
+def grid_cell(page, row: int, column: str, timeout: float = 20_000) -> None:
+    """Focus the results grid on (row of the rows shown, 0-based; column): click the row number, then arrow right."""
+    grid = page.get_by_test_id("stDataFrame").first  # the results; per-row details follow it
+    index = _column_index(grid, column, timeout)
     grid.scroll_into_view_if_needed()  # the quote and metrics above push it below the fold
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
     for _ in range(index):
         page.keyboard.press("ArrowRight")
+
+
+def grid_column(page, column: str, timeout: float = 20_000) -> dict[int, str]:
+    """What the results grid holds in `column`, by row (0-based), as the browser has it now (its accessible table,
+    rows drawn only)."""
+    grid = page.get_by_test_id("stDataFrame").first
+    index = _column_index(grid, column, timeout)
+    cells = grid.locator(f'[data-testid^="glide-cell-{index}-"]')
+    found = cells.evaluate_all("cs => cs.map(c => [c.dataset.testid, c.textContent])")
+    return {int(testid.rsplit("-", 1)[1]): text for testid, text in found}
 
 
 def cell_editor(page, row: int, column: str, timeout: float = 20_000):
@@ -189,19 +205,51 @@ def cell_editor(page, row: int, column: str, timeout: float = 20_000):
     raise AssertionError(f"the editor of row {row + 1}, column {column!r} never opened for writing")
 
 
+_CELL_IS = """([testid, text]) =>
+    document.querySelector(`[data-testid="stDataFrame"] [data-testid="${testid}"]`)?.textContent === text"""
+
+
 def tick_row(page, row: int, offered, timeout: float = 20_000) -> float:
-    """Tick `row` (0-based) with the keyboard until `offered` (what the tick enables) is enabled; seconds from the
-    key press that took (pressed again when the key reached another cell while the grid redrew)."""
+    """Tick `row` (0-based), and only it, with the keyboard; wait until `offered` (what the tick enables) is enabled.
+    Returns seconds from the key press that ticked it to `offered` enabled.
+
+    A redraw of the grid between the click and the keys can send them to another cell: the grid's own values say
+    what each press did, a tick that landed on another row is pressed off again, and a key that reached no tick
+    (an editor it may have opened is closed) is tried again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
-    for _ in range(3):
-        grid_cell(page, row, "선택", timeout)
-        started = time.perf_counter()
+    grid = page.get_by_test_id("stDataFrame").first
+    index, seen = _column_index(grid, "선택", timeout), []
+
+    def ticked() -> list[int]:
+        return sorted(r for r, v in grid_column(page, "선택", timeout).items() if v == "true")
+
+    for _ in range(5):
+        before = ticked()
+        seen.append(before)
+        # a stray tick first; the row itself when it shows ticked but the app never heard (off, then on again)
+        toggle = next((r for r in before if r != row), row)
+        grid_cell(page, toggle, "선택", timeout)
+        pressed = time.perf_counter()
         page.keyboard.press(" ")
-        try:
-            expect(offered).to_be_enabled(timeout=timeout)
-            return time.perf_counter() - started
-        except AssertionError:
-            page.keyboard.press("Escape")
-            settled(page, timeout)
-    raise AssertionError(f"the tick of row {row + 1} never registered")
+        if toggle == row and row not in before:
+            try:
+                expect(offered).to_be_enabled(timeout=timeout)
+                took = time.perf_counter() - pressed
+                # the grid's accessible copy of its values is redrawn a little after the app answers
+                page.wait_for_function(_CELL_IS, arg=[f"glide-cell-{index}-{row}", "true"], timeout=5_000)
+                if ticked() == [row]:
+                    return took
+            except (AssertionError, PlaywrightTimeout):
+                page.keyboard.press("Escape")
+        else:
+            try:
+                want = "true" if toggle not in before else "false"
+                page.wait_for_function(_CELL_IS, arg=[f"glide-cell-{index}-{toggle}", want], timeout=5_000)
+            except PlaywrightTimeout:
+                page.keyboard.press("Escape")
+        settled(page, timeout)
+    buttons = page.get_by_role("button").evaluate_all("bs => bs.map(b => b.textContent).filter(Boolean)")
+    raise AssertionError(f"the tick of row {row + 1} never registered; rows ticked before each try: {seen}; {buttons}")
