@@ -167,15 +167,30 @@ def _column_index(grid, column: str, timeout: float) -> int:
     return index
 
 
+_FOCUSED = """([cell]) => { const a = document.activeElement, grid = '[data-testid="stDataFrame"]';
+    return a?.id === cell && a.closest(grid) === document.querySelector(grid); }"""
+
+
 def grid_cell(page, row: int, column: str, timeout: float = 20_000) -> None:
-    """Focus the results grid on (row of the rows shown, 0-based; column): click the row number, then arrow right."""
+    """Focus the results grid on (row of the rows shown, 0-based; column): click the row number, then arrow right,
+    each step waited for in the grid itself (a key sent before the grid took the click is lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     grid = page.get_by_test_id("stDataFrame").first  # the results; per-row details follow it
     index = _column_index(grid, column, timeout)
-    grid.scroll_into_view_if_needed()  # the quote and metrics above push it below the fold
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
-    for _ in range(index):
-        page.keyboard.press("ArrowRight")
+    for _ in range(3):
+        grid.scroll_into_view_if_needed()  # the quote and metrics above push it below the fold
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)  # the row-number cell of that row
+        try:
+            page.wait_for_function(_FOCUSED, arg=[f"glide-cell-0-{row}"], polling="raf", timeout=timeout / 4)
+            for step in range(1, index + 1):
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(_FOCUSED, arg=[f"glide-cell-{step}-{row}"], polling="raf", timeout=timeout / 4)
+            return
+        except PlaywrightTimeout:
+            continue  # the click or a key met a redraw of the grid (or the page moved under it): from the start
+    raise AssertionError(f"a click on row {row + 1}'s number never focused it")
 
 
 def grid_column(page, column: str, timeout: float = 20_000) -> dict[int, str]:
