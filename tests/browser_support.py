@@ -228,9 +228,9 @@ def tick_row(page, row: int, offered, timeout: float = 20_000) -> float:
     """Tick `row` (0-based), and only it, with the keyboard; wait until `offered` (what the tick enables) is enabled.
     Returns seconds from the key press that ticked it to `offered` enabled.
 
-    A redraw of the grid between the click and the keys can send them to another cell: the grid's own values say
-    what each press did, a tick that landed on another row is pressed off again, and a key that reached no tick
-    (an editor it may have opened is closed) is tried again.
+    Should a key still go astray (the grid redrawn after it was focused), the grid's own values say what each press
+    did: a tick that landed on another row is pressed off again, and a key that reached no tick (an editor it may
+    have opened is closed) is tried again.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect

@@ -110,21 +110,28 @@ def test_cp949_upload_prompt_run_edit_download(page, server):
     assert {r.auth_key for r in server.requests} == {"sk-browser-test"}
 
 
-def test_edits_and_ticks_redraw_the_results_and_a_ticked_row_is_sent_again(page, server):
+def run_all_rows(page, system_prompt: str) -> list[str]:
+    """Upload the sample, run every row on the Rows page under its own system prompt (the app's store is shared by
+    this module's tests: another prompt would get their answers back from it); the rows' texts."""
     texts = upload_sample(page)["발화"].tolist()
     page.get_by_test_id("stSidebar").get_by_role("link", name="행별 처리").click()
     expect(page.get_by_role("heading", name="행별 처리")).to_be_visible()
-    learn = page.get_by_text("내 수정에서 배우기", exact=True)  # off: no count, which only a full redraw would update
-    expect(learn).to_be_visible()
     settled(page)
     prompt = page.get_by_test_id("stSidebar").locator("textarea")
-    prompt.fill("고치고 고르는 시험의 프롬프트")  # its own answers: the store is shared with the other tests here
+    prompt.fill(system_prompt)
     prompt.press("Control+Enter")
     expect(page.get_by_test_id("stSidebar").get_by_text("✏️ 수정됨", exact=True)).to_be_visible()
     settled(page)
     page.get_by_role("button", name=f"전체 {len(texts)}행 실행").click()
     expect(page.get_by_text(f"{len(texts)}행 처리를 마쳤습니다. 검토 필요: 0행.", exact=True)).to_be_visible()
     settled(page)
+    return texts
+
+
+def test_edits_and_ticks_redraw_the_results_and_a_ticked_row_is_sent_again(page, server):
+    texts = run_all_rows(page, "고치고 고르는 시험의 프롬프트")
+    learn = page.get_by_text("내 수정에서 배우기", exact=True)  # off: no count, which only a full redraw would update
+    expect(learn).to_be_visible()
 
     again = page.get_by_role("button", name="선택한 1행 다시 실행")
     tick_row(page, 2, again)  # first: editing an answer scrolls the grid away from the tick column
@@ -146,18 +153,7 @@ def test_edits_and_ticks_redraw_the_results_and_a_ticked_row_is_sent_again(page,
 def test_a_slow_browser_still_ticks_and_edits_the_row_meant(page, server):
     """On a busy machine the grid takes a click later than the keys that follow it arrive: with the page's CPU
     slowed 4x (where keys sent at once after the click were lost), a tick and an edit still land on their row."""
-    texts = upload_sample(page)["발화"].tolist()
-    page.get_by_test_id("stSidebar").get_by_role("link", name="행별 처리").click()
-    expect(page.get_by_role("heading", name="행별 처리")).to_be_visible()
-    settled(page)
-    prompt = page.get_by_test_id("stSidebar").locator("textarea")
-    prompt.fill("느린 브라우저 시험의 프롬프트")  # its own answers: the store is shared with the other tests here
-    prompt.press("Control+Enter")
-    expect(page.get_by_test_id("stSidebar").get_by_text("✏️ 수정됨", exact=True)).to_be_visible()
-    settled(page)
-    page.get_by_role("button", name=f"전체 {len(texts)}행 실행").click()
-    expect(page.get_by_text(f"{len(texts)}행 처리를 마쳤습니다. 검토 필요: 0행.", exact=True)).to_be_visible()
-    settled(page)
+    run_all_rows(page, "느린 브라우저 시험의 프롬프트")
     page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
 
     grid_cell(page, 4, "선택")
