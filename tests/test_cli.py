@@ -254,3 +254,12 @@ def test_start_up_ends_once_the_workers_start_and_a_paced_run_loads_its_vocabula
 
 def test_every_other_command_turns_the_collector_back_on_before_it_works(collector_off_as_python_m_core_starts):
     assert cli("tasks").returncode == 0 and gc.isenabled()
+
+
+@pytest.mark.parametrize("flag", ["--dry-run", "--quote"])
+def test_a_run_that_sends_nothing_turns_the_collector_back_on_too(
+    server, tmp_path, flag, collector_off_as_python_m_core_starts
+):
+    src = tmp_path / "t.csv"
+    src.write_text("text\none\n", encoding="utf-8")
+    assert cli("run", src, "--template", "{text}", flag, server=server).returncode == 0 and gc.isenabled()

@@ -128,6 +128,8 @@ def prepare_setup(args: argparse.Namespace) -> RunSetup:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a task or template over every row and write the results."""
     submit_only = getattr(args, "batch", False) and getattr(args, "no_wait", False)
+    if args.dry_run or args.quote or getattr(args, "batch", False):
+        start_up_done()  # only a live run waits until its first requests are on their way
     fmt = out_format(args.out, required=not (args.dry_run or args.quote or submit_only))
     table = load_input(args)
     plan = _plan(args, table)
@@ -146,7 +148,6 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 0
         from core.cli.batch import run_batch
 
-        start_up_done()
         return run_batch(args, setup, store, fmt)
 
     def progress(result: RowResult, done: int, total: int) -> None:
